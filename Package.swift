@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+// Lingua: LLMLingua-2 prompt compression in Swift, with a corpus-scale batch runner.
+// A thin `lingua` executable sits over one library per concern (see design.md §2).
+import PackageDescription
+
+/// Release builds of the numeric code need these to vectorise (design.md §5).
+let fastMath: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Lingua",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lingua", targets: ["lingua"]),
+        .library(name: "Compression", targets: ["Compression"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // C libraries from Debian packages (installed by `make deps`).
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL",
+                       providers: [.apt(["libdnnl-dev"])]),
+
+        // Domain libraries: no CLI code, no global mutable state.
+        .target(name: "Tokenizers", resources: [.copy("Resources")], swiftSettings: fastMath),
+        .target(name: "Encoder", dependencies: ["CDNNL"], swiftSettings: fastMath),
+        .target(name: "Compression", dependencies: ["Tokenizers", "Encoder"], swiftSettings: fastMath),
+        .target(name: "Corpus", dependencies: ["CZstd"]),
+        .target(name: "Runner", dependencies: [
+            "Compression", "Corpus", "CSQLite", "Yams",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Evaluation", dependencies: ["Corpus", "Tokenizers"]),
+        .target(name: "Distillation", dependencies: ["Corpus", "Tokenizers"]),
+
+        // Command layer and the thin executable over it.
+        .target(name: "LinguaCLI", dependencies: [
+            "Compression", "Runner", "Evaluation", "Distillation",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "lingua", dependencies: ["LinguaCLI"]),
+
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EncoderTests", dependencies: ["Encoder"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner"]),
+        .testTarget(name: "LinguaCLITests", dependencies: ["LinguaCLI"]),
+    ]
+)

@@ -1,0 +1,3 @@
+import LinguaCLI
+
+await Lingua.main()
