@@ -30,10 +30,12 @@ let package = Package(
                        providers: [.apt(["libdnnl-dev"])]),
 
         // Domain libraries: no CLI code, no global mutable state.
-        .target(name: "Tokenizers", resources: [.copy("Resources")], swiftSettings: fastMath),
-        .target(name: "Encoder", dependencies: ["CDNNL"], swiftSettings: fastMath),
+        .target(name: "Checksum", swiftSettings: fastMath),
+        .target(name: "Tokenizers", dependencies: ["Checksum"], resources: [.copy("Resources")],
+                swiftSettings: fastMath),
+        .target(name: "Encoder", dependencies: ["CDNNL", "Checksum"], swiftSettings: fastMath),
         .target(name: "Compression", dependencies: ["Tokenizers", "Encoder"], swiftSettings: fastMath),
-        .target(name: "Corpus", dependencies: ["CZstd"]),
+        .target(name: "Corpus", dependencies: ["CZstd", "Checksum"]),
         .target(name: "Runner", dependencies: [
             "Compression", "Corpus", "CSQLite", "Yams",
             .product(name: "Logging", package: "swift-log"),
@@ -49,6 +51,7 @@ let package = Package(
         ]),
         .executableTarget(name: "lingua", dependencies: ["LinguaCLI"]),
 
+        .testTarget(name: "ChecksumTests", dependencies: ["Checksum"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EncoderTests", dependencies: ["Encoder"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression"], resources: [.copy("Fixtures")]),

@@ -1,0 +1,31 @@
+import Testing
+import Checksum
+
+@Suite struct SHA256Tests {
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+    ])
+    func knownVectors(input: String, expected: String) {
+        #expect(SHA256.hex(Array(input.utf8)) == expected)
+    }
+
+    @Test func millionA() {
+        var s = SHA256()
+        let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
+        for _ in 0..<1000 { s.update(chunk) }
+        #expect(s.finalizeHex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func streamingEqualsOneShot() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        var s = SHA256()
+        for cut in stride(from: 0, to: 1000, by: 37) { s.update(bytes[cut..<min(cut + 37, 1000)]) }
+        #expect(s.finalizeHex() == SHA256.hex(bytes))
+        var r = SHA256()
+        bytes.withUnsafeBytes { r.update($0) }
+        #expect(r.finalizeHex() == SHA256.hex(bytes))
+    }
+}
