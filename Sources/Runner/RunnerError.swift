@@ -11,6 +11,9 @@ public struct RunnerError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let planMismatch = Code(name: "plan-mismatch")
         public static let locked = Code(name: "locked")
         public static let model = Code(name: "model")
+        public static let diskFull = Code(name: "disk-full")
+        public static let input = Code(name: "input")
+        public static let incomplete = Code(name: "incomplete")
     }
 
     public var code: Code

@@ -1,0 +1,111 @@
+import Foundation
+import Compression
+import Logging
+
+/// Loads the compressor a job names, resolving `model: auto`. The actual loading is a closure
+/// (the CLI passes `PromptCompressor.init(model:)`, tests a double), so this stays the only seam.
+public struct ModelLoader: Sendable {
+    /// Loads a compressor from a directory path or a Hub repo id.
+    public typealias Factory = @Sendable (String) throws -> any ContextCompressor
+
+    /// The released mBERT LLMLingua-2 checkpoint `model: auto` prefers.
+    public static let releasedCheckpoint = "microsoft/llmlingua-2-bert-base-multilingual-cased-meetingbank"
+
+    public var factory: Factory
+    public var environment: [String: String]
+    /// Folders searched for the embedded `lingua-mini` model (issue 8), in order.
+    public var embeddedCandidates: [URL]
+
+    public init(factory: @escaping Factory, environment: [String: String] = ProcessInfo.processInfo.environment,
+                embeddedCandidates: [URL]? = nil) {
+        self.factory = factory
+        self.environment = environment
+        self.embeddedCandidates = embeddedCandidates ?? Self.defaultEmbeddedCandidates(environment)
+    }
+
+    static func defaultEmbeddedCandidates(_ env: [String: String]) -> [URL] {
+        var out: [URL] = []
+        if let dir = env["LINGUA_MINI_MODEL"], !dir.isEmpty { out.append(URL(fileURLWithPath: dir)) }
+        out.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Models/lingua-mini"))
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        out.append(exe.appendingPathComponent("lingua-mini"))
+        return out
+    }
+
+    /// The Hugging Face hub cache folder (`HF_HUB_CACHE`, `HF_HOME/hub`, `~/.cache/huggingface/hub`).
+    public var hubCache: URL {
+        if let c = environment["HF_HUB_CACHE"], !c.isEmpty { return URL(fileURLWithPath: c) }
+        if let h = environment["HF_HOME"], !h.isEmpty { return URL(fileURLWithPath: h).appendingPathComponent("hub") }
+        let base = environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return base.appendingPathComponent("huggingface/hub")
+    }
+
+    /// A cached snapshot of a Hub repo with the three files Lingua reads, if any.
+    public func cachedSnapshot(of repo: String) -> URL? {
+        let folder = hubCache.appendingPathComponent("models--" + repo.replacingOccurrences(of: "/", with: "--"))
+        let fm = FileManager.default
+        var candidates: [URL] = []
+        if let ref = try? String(contentsOf: folder.appendingPathComponent("refs/main"), encoding: .utf8) {
+            candidates.append(folder.appendingPathComponent("snapshots/" + ref.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        for name in ((try? fm.contentsOfDirectory(atPath: folder.appendingPathComponent("snapshots").path)) ?? []).sorted() {
+            candidates.append(folder.appendingPathComponent("snapshots/" + name))
+        }
+        return candidates.first { Self.isCheckpoint($0) }
+    }
+
+    static func isCheckpoint(_ dir: URL) -> Bool {
+        ["config.json", "tokenizer.json", "model.safetensors"].allSatisfy {
+            FileManager.default.fileExists(atPath: dir.appendingPathComponent($0).path)
+        }
+    }
+
+    /// Loads the compressor; for `auto`, the released checkpoint (cached, or fetched by the
+    /// factory unless `HF_HUB_OFFLINE`), else `lingua-mini`, else a one-line error naming both.
+    public func load(_ ref: ModelReference, logger: Logger) throws -> any ContextCompressor {
+        switch ref {
+        case .directory(let url):
+            return try wrap { try factory(url.path) }
+        case .hub(let id):
+            return try wrap { try factory(id) }
+        case .auto:
+            var released = "not in \(hubCache.path)"
+            if let snap = cachedSnapshot(of: Self.releasedCheckpoint) {
+                do {
+                    let c = try factory(snap.path)
+                    logger.info("model: auto chose the released checkpoint", metadata: ["model.path": "\(snap.path)"])
+                    return c
+                } catch {
+                    released = "cached in \(snap.path) but unusable (\(error))"
+                }
+            } else if !["1", "true", "yes"].contains(environment["HF_HUB_OFFLINE"]?.lowercased() ?? "") {
+                do {
+                    let c = try factory(Self.releasedCheckpoint)
+                    logger.info("model: auto chose the released checkpoint", metadata: ["model.id": "\(Self.releasedCheckpoint)"])
+                    return c
+                } catch {
+                    released = "not in \(hubCache.path) and not downloadable (\(error))"
+                }
+            }
+            if let mini = embeddedCandidates.first(where: Self.isCheckpoint) {
+                logger.info("model: auto chose the embedded lingua-mini model", metadata: ["model.path": "\(mini.path)"])
+                return try wrap { try factory(mini.path) }
+            }
+            throw RunnerError(.model, "model: auto found neither the released checkpoint \(Self.releasedCheckpoint) "
+                + "(\(released)) nor the embedded lingua-mini model (not built yet: see issue 8; looked in "
+                + embeddedCandidates.map(\.path).joined(separator: ", ")
+                + "); set model: to a local checkpoint directory")
+        }
+    }
+
+    private func wrap(_ body: () throws -> any ContextCompressor) throws -> any ContextCompressor {
+        do {
+            return try body()
+        } catch let e as RunnerError {
+            throw e
+        } catch {
+            throw RunnerError(.model, "cannot load the model: \(error)")
+        }
+    }
+}

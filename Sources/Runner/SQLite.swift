@@ -1,0 +1,155 @@
+import CSQLite
+import Foundation
+
+/// A thin wrapper over the system `sqlite3`: one connection, prepared statements, a busy timeout
+/// and typed errors (in the spirit of SwiftPM's `Basics/SQLite.swift`). Not thread-safe by itself;
+/// `StateStore` serialises access.
+final class SQLiteDatabase {
+    private var handle: OpaquePointer?
+    let path: String
+
+    /// Opens (creating if needed) a database file in WAL mode with a busy timeout.
+    init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
+        self.path = path
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let msg = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw SQLiteError(code: rc, message: msg, path: path)
+        }
+        handle = db
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        sqlite3_extended_result_codes(db, 1)
+        try execute("PRAGMA journal_mode=WAL")
+        try execute("PRAGMA synchronous=NORMAL")
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    func error(_ rc: Int32) -> SQLiteError {
+        SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), path: path)
+    }
+
+    /// Runs one or more statements without results.
+    func execute(_ sql: String) throws {
+        var err: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &err)
+        if rc != SQLITE_OK {
+            let msg = err.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(err)
+            throw SQLiteError(code: rc, message: msg, path: path)
+        }
+    }
+
+    func prepare(_ sql: String) throws -> SQLiteStatement {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw error(rc) }
+        return SQLiteStatement(stmt, db: self)
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction, rolled back if it throws.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let v = try body()
+            try execute("COMMIT")
+            return v
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Convenience: prepare, bind, step through every row.
+    func query(_ sql: String, _ bindings: [SQLiteValue] = [], row: (SQLiteStatement) throws -> Void) throws {
+        let s = try prepare(sql)
+        try s.bind(bindings)
+        while try s.step() { try row(s) }
+    }
+
+    func run(_ sql: String, _ bindings: [SQLiteValue] = []) throws {
+        let s = try prepare(sql)
+        try s.bind(bindings)
+        while try s.step() {}
+    }
+}
+
+/// A value bound to a statement parameter.
+enum SQLiteValue {
+    case null
+    case int(Int)
+    case double(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+/// A prepared statement; finalised when released.
+final class SQLiteStatement {
+    private let stmt: OpaquePointer
+    private let db: SQLiteDatabase
+
+    init(_ stmt: OpaquePointer, db: SQLiteDatabase) {
+        self.stmt = stmt
+        self.db = db
+    }
+
+    deinit { sqlite3_finalize(stmt) }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    func bind(_ values: [SQLiteValue]) throws {
+        sqlite3_reset(stmt)
+        sqlite3_clear_bindings(stmt)
+        for (i, v) in values.enumerated() {
+            let idx = Int32(i + 1)
+            let rc: Int32
+            switch v {
+            case .null: rc = sqlite3_bind_null(stmt, idx)
+            case .int(let x): rc = sqlite3_bind_int64(stmt, idx, Int64(x))
+            case .double(let x): rc = sqlite3_bind_double(stmt, idx, x)
+            case .text(let s): rc = sqlite3_bind_text(stmt, idx, s, -1, Self.transient)
+            case .blob(let b):
+                rc = b.withUnsafeBytes { sqlite3_bind_blob(stmt, idx, $0.baseAddress, Int32($0.count), Self.transient) }
+            }
+            if rc != SQLITE_OK { throw db.error(rc) }
+        }
+    }
+
+    /// Advances; true while a row is available.
+    func step() throws -> Bool {
+        let rc = sqlite3_step(stmt)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        throw db.error(rc)
+    }
+
+    func int(_ col: Int32) -> Int { Int(sqlite3_column_int64(stmt, col)) }
+    func double(_ col: Int32) -> Double { sqlite3_column_double(stmt, col) }
+    func isNull(_ col: Int32) -> Bool { sqlite3_column_type(stmt, col) == SQLITE_NULL }
+
+    func text(_ col: Int32) -> String? {
+        guard let p = sqlite3_column_text(stmt, col) else { return nil }
+        return String(cString: p)
+    }
+
+    func blob(_ col: Int32) -> [UInt8]? {
+        let n = Int(sqlite3_column_bytes(stmt, col))
+        guard let p = sqlite3_column_blob(stmt, col) else { return isNull(col) ? nil : [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
+}
+
+/// A failed SQLite call: the result code, SQLite's message and the database file.
+struct SQLiteError: Error, CustomStringConvertible {
+    let code: Int32
+    let message: String
+    let path: String
+
+    /// `SQLITE_FULL`: "database or disk is full" (also what a file-size limit produces).
+    var isFull: Bool { code & 0xff == SQLITE_FULL }
+    var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
+
+    var description: String { "\(path): sqlite error \(code): \(message)" }
+}

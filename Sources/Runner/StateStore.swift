@@ -1,0 +1,361 @@
+import Foundation
+
+/// The checkpoint store of one process part (`state.sqlite` or `state-part-I-of-N.sqlite`):
+/// shard status, record-level checkpoints with each finished record's output line (the staging
+/// area a part file is built from), per-record statistics, quarantine rows and the
+/// content-addressed compression cache. One connection, serialised by a lock; shared by workers.
+public final class StateStore: @unchecked Sendable {
+    public static let schemaVersion = 1
+
+    let db: SQLiteDatabase
+    private let lock = NSLock()
+    public let url: URL
+
+    public init(url: URL) throws {
+        self.url = url
+        do {
+            db = try SQLiteDatabase(path: url.path)
+            try db.transaction { try createSchema() }
+        } catch let e as SQLiteError {
+            throw RunnerError.state(e, "cannot open the state database")
+        }
+    }
+
+    private func createSchema() throws {
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS shards(
+              idx INTEGER PRIMARY KEY, dataset TEXT NOT NULL, status TEXT NOT NULL,
+              planned INTEGER NOT NULL, next_ordinal INTEGER NOT NULL, next_offset INTEGER NOT NULL,
+              next_line INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0,
+              quarantined INTEGER NOT NULL DEFAULT 0, original_tokens INTEGER NOT NULL DEFAULT 0,
+              compressed_tokens INTEGER NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0,
+              part_file TEXT, part_sha256 TEXT, part_bytes INTEGER, part_records INTEGER);
+            CREATE TABLE IF NOT EXISTS records(
+              shard INTEGER NOT NULL, ordinal INTEGER NOT NULL, line INTEGER NOT NULL,
+              status TEXT NOT NULL, output BLOB, original_tokens INTEGER NOT NULL DEFAULT 0,
+              compressed_tokens INTEGER NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0,
+              cached INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(shard, ordinal)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS quarantine(
+              shard INTEGER NOT NULL, ordinal INTEGER NOT NULL, dataset TEXT NOT NULL,
+              file TEXT NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL, raw TEXT,
+              PRIMARY KEY(shard, ordinal)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS cache(key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+            """)
+        var version: Int?
+        try db.query("SELECT version FROM schema_version") { version = $0.int(0) }
+        if let version {
+            guard version == Self.schemaVersion else {
+                throw SQLiteError(code: 1, message: "schema version \(version), this lingua reads \(Self.schemaVersion)",
+                                  path: url.path)
+            }
+        } else {
+            try db.run("INSERT INTO schema_version(version) VALUES (?)", [.int(Self.schemaVersion)])
+        }
+    }
+
+    func locked<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            return try body()
+        } catch let e as SQLiteError {
+            throw RunnerError.state(e, what)
+        }
+    }
+
+    // MARK: meta
+
+    public func meta(_ key: String) throws -> String? {
+        try locked("reading meta") {
+            var v: String?
+            try db.query("SELECT value FROM meta WHERE key = ?", [.text(key)]) { v = $0.text(0) }
+            return v
+        }
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try locked("writing meta") {
+            try db.run("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [.text(key), .text(value)])
+        }
+    }
+
+    // MARK: shards
+
+    /// Registers the shards of this part (existing rows keep their progress).
+    func register(_ shards: [PlanShard]) throws {
+        try locked("registering shards") {
+            try db.transaction {
+                let s = try db.prepare("""
+                    INSERT OR IGNORE INTO shards(idx, dataset, status, planned, next_ordinal, next_offset, next_line)
+                    VALUES (?, ?, 'pending', ?, 0, ?, ?)
+                    """)
+                for sh in shards {
+                    try s.bind([.int(sh.index), .text(sh.dataset), .int(sh.records), .int(sh.startOffset), .int(sh.firstLine)])
+                    while try s.step() {}
+                }
+            }
+        }
+    }
+
+    /// Forgets every shard, record and quarantine row (for `--force`); keeps the cache.
+    public func resetProgress() throws {
+        try locked("resetting progress") {
+            try db.transaction {
+                try db.execute("DELETE FROM shards; DELETE FROM records; DELETE FROM quarantine; DELETE FROM meta;")
+            }
+        }
+    }
+
+    func progress(of shard: Int) throws -> ShardProgress? {
+        try locked("reading shard progress") {
+            var p: ShardProgress?
+            try db.query("SELECT status, next_ordinal, next_offset, next_line FROM shards WHERE idx = ?", [.int(shard)]) {
+                p = ShardProgress(status: $0.text(0) ?? "pending", nextOrdinal: $0.int(1), nextOffset: $0.int(2),
+                                  nextLine: $0.int(3))
+            }
+            return p
+        }
+    }
+
+    /// Stores a batch of finished records and moves the shard's checkpoint, atomically.
+    func checkpoint(shard: Int, outcomes: [RecordOutcome], next: ShardProgress, cacheEntries: [(String, [UInt8])]) throws {
+        try locked("writing a checkpoint of shard \(shard)") {
+            try db.transaction {
+                let ins = try db.prepare("""
+                    INSERT OR REPLACE INTO records(shard, ordinal, line, status, output, original_tokens,
+                      compressed_tokens, seconds, cached) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let q = try db.prepare("""
+                    INSERT OR REPLACE INTO quarantine(shard, ordinal, dataset, file, line, reason, raw)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for o in outcomes {
+                    switch o.kind {
+                    case .done(let output, let stats, let cached):
+                        try ins.bind([.int(shard), .int(o.ordinal), .int(o.line), .text("ok"), .blob(output),
+                                      .int(stats.originalTokens), .int(stats.compressedTokens), .double(stats.seconds),
+                                      .int(cached ? 1 : 0)])
+                    case .quarantined(let q0):
+                        try ins.bind([.int(shard), .int(o.ordinal), .int(o.line), .text("quarantined"), .null,
+                                      .int(0), .int(0), .double(0), .int(0)])
+                        try q.bind([.int(shard), .int(o.ordinal), .text(q0.dataset), .text(q0.file), .int(q0.line),
+                                    .text(q0.reason), q0.raw.map { .text($0) } ?? .null])
+                        while try q.step() {}
+                    }
+                    while try ins.step() {}
+                }
+                let c = try db.prepare("INSERT OR IGNORE INTO cache(key, value) VALUES (?, ?)")
+                for (k, v) in cacheEntries {
+                    try c.bind([.text(k), .blob(v)])
+                    while try c.step() {}
+                }
+                try db.run("""
+                    UPDATE shards SET status = 'running', next_ordinal = ?, next_offset = ?, next_line = ? WHERE idx = ?
+                    """, [.int(next.nextOrdinal), .int(next.nextOffset), .int(next.nextLine), .int(shard)])
+            }
+        }
+    }
+
+    func cached(_ key: String) throws -> [UInt8]? {
+        try locked("reading the cache") {
+            var v: [UInt8]?
+            try db.query("SELECT value FROM cache WHERE key = ?", [.text(key)]) { v = $0.blob(0) }
+            return v
+        }
+    }
+
+    /// Calls `body` with each finished record's output line of a shard, in record order.
+    func forEachOutput(shard: Int, _ body: ([UInt8]) throws -> Void) throws {
+        try locked("reading the outputs of shard \(shard)") {
+            try db.query("SELECT output FROM records WHERE shard = ? AND status = 'ok' ORDER BY ordinal", [.int(shard)]) {
+                try body($0.blob(0) ?? [])
+            }
+        }
+    }
+
+    /// Sums a shard's records (for the part file and the shard row).
+    func totals(shard: Int) throws -> ShardTotals {
+        try locked("summing shard \(shard)") {
+            var t = ShardTotals()
+            try db.query("""
+                SELECT status, COUNT(*), SUM(original_tokens), SUM(compressed_tokens), SUM(seconds)
+                FROM records WHERE shard = ? GROUP BY status
+                """, [.int(shard)]) {
+                if $0.text(0) == "ok" {
+                    t.done = $0.int(1); t.originalTokens = $0.int(2); t.compressedTokens = $0.int(3); t.seconds = $0.double(4)
+                } else {
+                    t.quarantined = $0.int(1)
+                }
+            }
+            return t
+        }
+    }
+
+    /// Marks a shard done once its part file is durable: checksum, counts and stats first, in the
+    /// same transaction, then drops the staged output lines (the part file now holds them).
+    func markDone(shard: Int, part: PartFileInfo, totals: ShardTotals) throws {
+        try locked("marking shard \(shard) done") {
+            try db.transaction {
+                try db.run("""
+                    UPDATE shards SET status = 'done', done = ?, quarantined = ?, original_tokens = ?,
+                      compressed_tokens = ?, seconds = ?, part_file = ?, part_sha256 = ?, part_bytes = ?,
+                      part_records = ? WHERE idx = ?
+                    """, [.int(totals.done), .int(totals.quarantined), .int(totals.originalTokens),
+                          .int(totals.compressedTokens), .double(totals.seconds), .text(part.relativePath),
+                          .text(part.sha256), .int(part.bytes), .int(part.records), .int(shard)])
+                try db.run("UPDATE records SET output = NULL WHERE shard = ?", [.int(shard)])
+            }
+        }
+    }
+
+    // MARK: reading for status and reports
+
+    public func shardRows() throws -> [ShardRow] {
+        try locked("reading shards") {
+            var rows: [ShardRow] = []
+            try db.query("""
+                SELECT idx, dataset, status, planned, next_ordinal, done, quarantined, original_tokens,
+                  compressed_tokens, seconds, part_file, part_sha256, part_records FROM shards ORDER BY idx
+                """) {
+                rows.append(ShardRow(index: $0.int(0), dataset: $0.text(1) ?? "", status: $0.text(2) ?? "",
+                                     planned: $0.int(3), processed: $0.int(4), done: $0.int(5),
+                                     quarantined: $0.int(6), originalTokens: $0.int(7),
+                                     compressedTokens: $0.int(8), seconds: $0.double(9), partFile: $0.text(10),
+                                     partSHA256: $0.text(11), partRecords: $0.int(12)))
+            }
+            return rows
+        }
+    }
+
+    /// Per-record (original, compressed) token counts of finished records of the given shards.
+    public func recordTokens(shards: [Int]) throws -> [(Int, Int)] {
+        try locked("reading record statistics") {
+            var out: [(Int, Int)] = []
+            let s = try db.prepare("SELECT original_tokens, compressed_tokens FROM records WHERE shard = ? AND status = 'ok' ORDER BY ordinal")
+            for sh in shards {
+                try s.bind([.int(sh)])
+                while try s.step() { out.append((s.int(0), s.int(1))) }
+            }
+            return out
+        }
+    }
+
+    /// Summed compression seconds of the finished records of the given shards.
+    public func recordSeconds(shards: [Int]) throws -> Double {
+        try locked("reading record timings") {
+            var t = 0.0
+            let s = try db.prepare("SELECT COALESCE(SUM(seconds), 0) FROM records WHERE shard = ? AND status = 'ok'")
+            for sh in shards {
+                try s.bind([.int(sh)])
+                while try s.step() { t += s.double(0) }
+            }
+            return t
+        }
+    }
+
+    public func quarantineRows(dataset: String) throws -> [QuarantineEntry] {
+        try locked("reading quarantine") {
+            var out: [QuarantineEntry] = []
+            try db.query("SELECT shard, ordinal, file, line, reason, raw FROM quarantine WHERE dataset = ? ORDER BY shard, ordinal",
+                         [.text(dataset)]) {
+                out.append(QuarantineEntry(shard: $0.int(0), ordinal: $0.int(1), dataset: dataset, file: $0.text(2) ?? "",
+                                           line: $0.int(3), reason: $0.text(4) ?? "", raw: $0.text(5)))
+            }
+            return out
+        }
+    }
+
+    public func cachedCount(shards: [Int]) throws -> Int {
+        try locked("counting cache hits") {
+            var n = 0
+            let s = try db.prepare("SELECT COUNT(*) FROM records WHERE shard = ? AND cached = 1")
+            for sh in shards {
+                try s.bind([.int(sh)])
+                while try s.step() { n += s.int(0) }
+            }
+            return n
+        }
+    }
+}
+
+/// Where a shard stands: its status and the first record not yet checkpointed.
+struct ShardProgress: Equatable {
+    var status: String
+    var nextOrdinal: Int
+    var nextOffset: Int
+    var nextLine: Int
+}
+
+/// Sums over a shard's finished records.
+struct ShardTotals: Equatable {
+    var done = 0
+    var quarantined = 0
+    var originalTokens = 0
+    var compressedTokens = 0
+    var seconds = 0.0
+}
+
+/// A durable part file: its path under the output folder, checksum, size and record count.
+struct PartFileInfo: Equatable {
+    var relativePath: String
+    var sha256: String
+    var bytes: Int
+    var records: Int
+}
+
+/// One row of the shards table, for status and reports.
+public struct ShardRow: Sendable, Equatable {
+    public var index: Int
+    public var dataset: String
+    public var status: String
+    public var planned: Int
+    public var processed: Int
+    public var done: Int
+    public var quarantined: Int
+    public var originalTokens: Int
+    public var compressedTokens: Int
+    public var seconds: Double
+    public var partFile: String?
+    public var partSHA256: String?
+    public var partRecords: Int
+}
+
+/// A quarantined record: where it came from and why.
+public struct QuarantineEntry: Sendable, Equatable {
+    public var shard: Int
+    public var ordinal: Int
+    public var dataset: String
+    public var file: String
+    public var line: Int
+    public var reason: String
+    public var raw: String?
+}
+
+/// What became of one input record.
+struct RecordOutcome {
+    enum Kind {
+        case done(output: [UInt8], stats: RecordStats, cached: Bool)
+        case quarantined(QuarantineEntry)
+    }
+    var ordinal: Int
+    var line: Int
+    var kind: Kind
+}
+
+/// Per-record statistics stored with the record.
+struct RecordStats: Equatable {
+    var originalTokens: Int
+    var compressedTokens: Int
+    var seconds: Double
+}
+
+extension RunnerError {
+    static func state(_ e: SQLiteError, _ what: String) -> RunnerError {
+        if e.isFull {
+            return RunnerError(.diskFull, "\(what): database or disk is full (\(e.path))", file: e.path)
+        }
+        return RunnerError(.state, "\(what): \(e.message) (code \(e.code))", file: e.path)
+    }
+}
