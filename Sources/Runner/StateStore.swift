@@ -108,6 +108,29 @@ public final class StateStore: @unchecked Sendable {
         }
     }
 
+    /// Forgets one shard's progress so it is redone from its first record.
+    func resetShard(_ sh: PlanShard) throws {
+        try locked("resetting shard \(sh.index)") {
+            try db.transaction {
+                try db.run("DELETE FROM records WHERE shard = ?", [.int(sh.index)])
+                try db.run("DELETE FROM quarantine WHERE shard = ?", [.int(sh.index)])
+                try db.run("""
+                    UPDATE shards SET status = 'pending', next_ordinal = 0, next_offset = ?, next_line = ?, done = 0,
+                      quarantined = 0, original_tokens = 0, compressed_tokens = 0, seconds = 0, part_file = NULL,
+                      part_sha256 = NULL, part_bytes = NULL, part_records = NULL WHERE idx = ?
+                    """, [.int(sh.startOffset), .int(sh.firstLine), .int(sh.index)])
+            }
+        }
+    }
+
+    func partBytes(shard: Int) throws -> Int? {
+        try locked("reading shard \(shard)") {
+            var v: Int?
+            try db.query("SELECT part_bytes FROM shards WHERE idx = ?", [.int(shard)]) { v = $0.isNull(0) ? nil : $0.int(0) }
+            return v
+        }
+    }
+
     func progress(of shard: Int) throws -> ShardProgress? {
         try locked("reading shard progress") {
             var p: ShardProgress?

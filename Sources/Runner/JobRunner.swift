@@ -1,0 +1,180 @@
+import Foundation
+import Compression
+import Logging
+
+/// Options of one `lingua run` that do not change results.
+public struct RunOptions: Sendable {
+    public var workers: Int?
+    public var output: URL?
+    public var part: PartSelection
+    public var force: Bool
+
+    public init(workers: Int? = nil, output: URL? = nil, part: PartSelection = .whole, force: Bool = false) {
+        self.workers = workers
+        self.output = output
+        self.part = part
+        self.force = force
+    }
+}
+
+/// What a run achieved: complete when every shard of its part is done.
+public struct RunSummary: Sendable, Equatable {
+    public var output: URL
+    public var part: PartSelection
+    public var shardsTotal: Int
+    public var shardsDone: Int
+    public var recordsDone: Int
+    public var quarantined: Int
+    public var complete: Bool { shardsDone == shardsTotal }
+}
+
+/// Runs a job (or one part of it): locks the output folder, pins or checks the shard plan, opens
+/// the part's state file, and lets N workers run the unfinished shards with one shared compressor.
+public struct JobRunner: Sendable {
+    public static let linguaVersion = "0.1.0"
+
+    public var job: Job
+    public var options: RunOptions
+    public var loader: ModelLoader
+    public var logger: Logger
+    public var meter: ProgressMeter
+    public var stop: StopFlag
+    /// Scans an input file (content hash and record offsets); replaceable in tests.
+    var scanner: @Sendable (URL, Int) throws -> FileScan = CorpusBridge.scan
+
+    public init(job: Job, options: RunOptions, loader: ModelLoader, logger: Logger,
+                meter: ProgressMeter = ProgressMeter(), stop: StopFlag = StopFlag()) {
+        self.job = job
+        self.options = options
+        self.loader = loader
+        self.logger = logger
+        self.meter = meter
+        self.stop = stop
+    }
+
+    public var layout: OutputLayout { OutputLayout(root: options.output ?? job.output) }
+
+    public func run() throws -> RunSummary {
+        let layout = self.layout
+        let part = options.part
+        try DurableFile.makeFolder(layout.root)
+        let holder = "\(part), pid \(getpid())"
+        let folderLock = try RunLock(url: layout.folderLock, exclusive: options.force, holder: holder)
+        let partLock = try RunLock(url: layout.partLock(part), exclusive: true, holder: holder)
+        defer { withExtendedLifetime((folderLock, partLock)) {} }
+
+        let previous: ShardPlan?
+        do {
+            previous = try layout.readPlan()
+        } catch where options.force {
+            previous = nil
+        }
+        let compressor = try loader.load(job.model, logger: logger)
+        let builder = PlanBuilder(job: job, modelFingerprint: compressor.modelFingerprint,
+                                  linguaVersion: Self.linguaVersion, scanner: scanner)
+        let plan = try builder.build(previous: previous)
+        let store = try StateStore(url: layout.state(part))
+        let stateHash = try store.meta("plan_hash")
+
+        if options.force {
+            try startOver(layout)
+        } else if let previous, previous.planHash != plan.planHash {
+            throw RunnerError(.planMismatch, "this output folder holds a run of another plan (\(Self.difference(previous, plan))); "
+                + "use --force to start over here, or another --output", file: layout.plan.path)
+        } else if let stateHash, stateHash != plan.planHash {
+            throw RunnerError(.planMismatch, "\(part.stateFileName) belongs to another plan; use --force to start over here, or another --output",
+                              file: layout.state(part).path)
+        }
+        if previous != plan || options.force { try layout.writePlan(plan) }
+        try store.setMeta("plan_hash", plan.planHash)
+        try store.setMeta("part", "\(part.index)/\(part.count)")
+
+        let mine = plan.shards(part: part)
+        try store.register(mine)
+        try verifyFinishedParts(mine, store: store, layout: layout)
+        let rows = Dictionary(uniqueKeysWithValues: try store.shardRows().map { ($0.index, $0) })
+        let pending = mine.filter { rows[$0.index]?.status != "done" }
+        meter.start(totalRecords: mine.reduce(0) { $0 + $1.records },
+                    alreadyDone: mine.reduce(0) { $0 + (rows[$1.index]?.processed ?? 0) },
+                    shardsTotal: mine.count, shardsDone: mine.count - pending.count)
+        let workers = max(1, options.workers ?? job.execution.workers)
+        logger.info("running", metadata: ["job": "\(job.name)", "part": "\(part)", "shards.total": "\(mine.count)",
+                                          "shards.pending": "\(pending.count)", "workers": "\(workers)",
+                                          "output": "\(layout.root.path)"])
+        if !pending.isEmpty {
+            var processors: [String: RecordProcessor] = [:]
+            for ds in plan.inputs.datasets {
+                processors[ds.name] = try RecordProcessor(dataset: ds, compressor: compressor, settings: job.compression,
+                                                          settingsHash: plan.inputs.settingsHash,
+                                                          modelFingerprint: plan.inputs.modelFingerprint)
+            }
+            let datasets = Dictionary(uniqueKeysWithValues: plan.inputs.datasets.map { ($0.name, $0) })
+            let runner = ShardRunner(layout: layout, store: store, checkpointEvery: job.execution.checkpointEvery,
+                                     meter: meter, stop: stop, logger: logger)
+            let byDataset = processors
+            let errors = WorkerPool.run(workers: workers, items: pending, stop: stop) { shard, _ in
+                guard let ds = datasets[shard.dataset], let p = byDataset[shard.dataset] else { return }
+                try runner.run(shard, dataset: ds, processor: p)
+            }
+            if let first = errors.first(where: { ($0 as? RunnerError)?.code == .diskFull }) ?? errors.first {
+                throw first
+            }
+        }
+        let after = try store.shardRows().filter { row in mine.contains { $0.index == row.index } }
+        if part.count == 1 {
+            try ReportBuilder(layout: layout, logger: logger).write()
+        } else {
+            for ds in plan.datasets {
+                try QuarantineFile.write(try store.quarantineRows(dataset: ds), to: layout.quarantine(ds, part: part))
+            }
+        }
+        return RunSummary(output: layout.root, part: part, shardsTotal: mine.count,
+                          shardsDone: after.filter { $0.status == "done" }.count,
+                          recordsDone: after.reduce(0) { $0 + $1.done },
+                          quarantined: after.reduce(0) { $0 + $1.quarantined })
+    }
+
+    /// `--force`: forget all progress of every part (caches stay) and remove derived files.
+    func startOver(_ layout: OutputLayout) throws {
+        logger.notice("--force: starting over", metadata: ["output": "\(layout.root.path)"])
+        for url in layout.stateFiles() { try StateStore(url: url).resetProgress() }
+        for folder in [layout.dataFolder, layout.quarantineFolder, layout.reportsFolder]
+            where FileManager.default.fileExists(atPath: folder.path) {
+            do { try FileManager.default.removeItem(at: folder) } catch {
+                throw RunnerError(.io, "cannot remove (\(error.localizedDescription))", file: folder.path)
+            }
+        }
+    }
+
+    /// A done shard whose part file vanished or changed size is redone (from the cache).
+    func verifyFinishedParts(_ shards: [PlanShard], store: StateStore, layout: OutputLayout) throws {
+        for row in try store.shardRows() where row.status == "done" {
+            guard let shard = shards.first(where: { $0.index == row.index }) else { continue }
+            let url = layout.root.appendingPathComponent(shard.partPath)
+            let attrs = try? FileManager.default.attributesOfItem(atPath: url.path)
+            let size = (attrs?[.size] as? NSNumber)?.intValue
+            let recorded = try store.partBytes(shard: row.index)
+            if size == nil || size != recorded {
+                logger.warning("a finished part file is missing or changed; redoing its shard",
+                               metadata: ["shard.index": "\(row.index)", "part": "\(url.path)"])
+                try store.resetShard(shard)
+            }
+        }
+    }
+
+    /// Which of the hashed inputs differ between two plans, in words.
+    static func difference(_ a: ShardPlan, _ b: ShardPlan) -> String {
+        var d: [String] = []
+        if a.inputs.modelFingerprint != b.inputs.modelFingerprint { d.append("model") }
+        if a.inputs.settingsHash != b.inputs.settingsHash { d.append("compression settings") }
+        if a.inputs.shardSize != b.inputs.shardSize { d.append("shard_size") }
+        if a.inputs.linguaVersion != b.inputs.linguaVersion { d.append("lingua version") }
+        if a.inputs.datasets.map(\.name) != b.inputs.datasets.map(\.name) { d.append("datasets") }
+        for x in a.inputs.datasets {
+            guard let y = b.inputs.datasets.first(where: { $0.name == x.name }) else { continue }
+            if x.format != y.format || x.fields != y.fields { d.append("format of \(x.name)") }
+            if x.files != y.files { d.append("input content of \(x.name)") }
+        }
+        return d.isEmpty ? "changed inputs" : "changed: " + d.joined(separator: ", ")
+    }
+}

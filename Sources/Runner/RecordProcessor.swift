@@ -1,0 +1,116 @@
+import Foundation
+import Compression
+import Corpus
+import Checksum
+
+/// Turns one raw input line into an output line or a quarantine entry: parse, adapt to contexts,
+/// look up the content-addressed cache, compress, rebuild the record with a `lingua` statistics key.
+/// Pure apart from the compressor; shared by all workers.
+struct RecordProcessor: Sendable {
+    var dataset: String
+    var adapter: any DatasetAdapter
+    var compressor: any ContextCompressor
+    var settings: CompressionSettings
+    var settingsHash: String
+    var modelFingerprint: String
+
+    init(dataset: PlanDataset, compressor: any ContextCompressor, settings: CompressionSettings,
+         settingsHash: String, modelFingerprint: String) throws {
+        self.dataset = dataset.name
+        self.adapter = try CorpusBridge.adapter(format: dataset.format, fields: dataset.fields)
+        self.compressor = compressor
+        self.settings = settings
+        self.settingsHash = settingsHash
+        self.modelFingerprint = modelFingerprint
+    }
+
+    /// The result of one record: its outcome plus a cache entry to store when freshly computed.
+    struct Result {
+        var kind: RecordOutcome.Kind
+        var newCacheEntry: (String, [UInt8])?
+    }
+
+    /// `cache` looks a key up in the state store.
+    func process(_ bytes: [UInt8], file: String, line: Int, cache: (String) throws -> [UInt8]?) throws -> Result {
+        func quarantine(_ reason: String) -> Result {
+            let raw = String(validating: bytes, as: UTF8.self)
+            return Result(kind: .quarantined(QuarantineEntry(shard: 0, ordinal: 0, dataset: dataset, file: file,
+                                                             line: line, reason: reason, raw: raw)),
+                          newCacheEntry: nil)
+        }
+        guard String(validating: bytes, as: UTF8.self) != nil else { return quarantine("invalid UTF-8") }
+        let record: JSONValue
+        let contexts: [String]
+        do {
+            record = try JSON.parse(bytes, file: file, line: line)
+            contexts = try adapter.contexts(of: record)
+        } catch let e as CorpusError {
+            return quarantine(e.reasonWithoutLocation)
+        }
+        let key = CacheKey.make(contexts: contexts, settingsHash: settingsHash, modelFingerprint: modelFingerprint)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var result: CompressionResult
+        var cached = false
+        var entry: (String, [UInt8])?
+        if let hit = try cache(key), let decoded = try? JSONDecoder().decode(CompressionResult.self, from: Data(hit)) {
+            result = decoded
+            cached = true
+        } else {
+            do {
+                result = try compressor.compress(contexts, settings: settings)
+            } catch let e as CompressionError {
+                return quarantine("compressor rejected the context: \(e.message)")
+            }
+            var slim = result
+            slim.words = nil
+            slim.labels = nil
+            slim.wordProbabilities = nil
+            entry = (key, Array(try JSONEncoder().encode(slim)))
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let stats = LinguaStats(originalTokens: result.originTokens, compressedTokens: result.compressedTokens,
+                                model: modelFingerprint, settingsHash: settingsHash)
+        let out: [UInt8]
+        do {
+            out = try CorpusBridge.rebuild(adapter, record, compressed: result, stats: stats)
+        } catch let e as CorpusError {
+            return quarantine(e.reasonWithoutLocation)
+        }
+        return Result(kind: .done(output: out, stats: RecordStats(originalTokens: result.originTokens,
+                                                                  compressedTokens: result.compressedTokens,
+                                                                  seconds: seconds), cached: cached),
+                      newCacheEntry: entry)
+    }
+}
+
+/// The per-record statistics written under the output record's `lingua` key.
+struct LinguaStats: Equatable {
+    var originalTokens: Int
+    var compressedTokens: Int
+    var model: String
+    var settingsHash: String
+    /// Achieved rate: compressed / original tokens.
+    var rate: Double { originalTokens > 0 ? Double(compressedTokens) / Double(originalTokens) : 1 }
+}
+
+/// The content-addressed cache key: what was computed (the contexts' exact bytes, the settings,
+/// the model), not where the record sits, so an unchanged record of a changed corpus hits.
+enum CacheKey {
+    static func make(contexts: [String], settingsHash: String, modelFingerprint: String) -> String {
+        var h = SHA256()
+        for c in contexts {
+            let b = Array(c.utf8)
+            h.update(Array("\(b.count):".utf8))
+            h.update(b)
+        }
+        let text = h.finalizeHex()
+        return SHA256.hex(Array("\(text)|\(settingsHash)|\(modelFingerprint)".utf8))
+    }
+}
+
+extension CorpusError {
+    /// The reason alone: the quarantine row carries the file and line itself.
+    var reasonWithoutLocation: String {
+        field.map { "\(code): field \($0): \(message)" } ?? "\(code): \(message)"
+    }
+}
