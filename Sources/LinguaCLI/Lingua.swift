@@ -12,3 +12,21 @@ public struct Lingua: AsyncParsableCommand {
 
     public init() {}
 }
+
+extension Lingua {
+    /// The executable's entry point: parses and runs a (possibly async) subcommand. Called instead
+    /// of `main()`, whose synchronous overload top-level code selects on Linux and which then
+    /// refuses an async root command.
+    public static func start() async {
+        do {
+            var command = try await asyncParseAsRoot(nil)
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -22,6 +22,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("shard-count"), help: "Number of parts (also LINGUA_SHARD_COUNT, SLURM_ARRAY_TASK_COUNT).")
     var shardCount: Int?
 
+    @Option(name: .customLong("state-dir"), help: "Keep this process's state file here (local disk) instead of the output folder.")
+    var stateDir: String?
+
     @Flag(help: "Start over in this output folder even if the plan changed (keeps the compression cache).")
     var force = false
 
@@ -53,7 +56,8 @@ struct RunCommand: ParsableCommand {
             let part = try PartEnvironment.resolve(index: shardIndex, count: shardCount,
                                                    environment: ProcessInfo.processInfo.environment)
             let runner = JobRunner(job: job, options: RunOptions(workers: workers, output: options.outputURL, part: part,
-                                                                 force: force),
+                                                                 force: force,
+                                                                 stateDirectory: stateDir.map { URL(fileURLWithPath: $0) }),
                                    loader: ModelLoader(factory: ModelFactory.load), logger: logger, meter: meter, stop: stop)
             display.start()
             defer { display.finish() }

@@ -8,12 +8,15 @@ public struct RunOptions: Sendable {
     public var output: URL?
     public var part: PartSelection
     public var force: Bool
+    public var stateDirectory: URL?
 
-    public init(workers: Int? = nil, output: URL? = nil, part: PartSelection = .whole, force: Bool = false) {
+    public init(workers: Int? = nil, output: URL? = nil, part: PartSelection = .whole, force: Bool = false,
+                stateDirectory: URL? = nil) {
         self.workers = workers
         self.output = output
         self.part = part
         self.force = force
+        self.stateDirectory = stateDirectory
     }
 }
 
@@ -52,12 +55,13 @@ public struct JobRunner: Sendable {
         self.stop = stop
     }
 
-    public var layout: OutputLayout { OutputLayout(root: options.output ?? job.output) }
+    public var layout: OutputLayout { OutputLayout(root: options.output ?? job.output, stateDirectory: options.stateDirectory) }
 
     public func run() throws -> RunSummary {
         let layout = self.layout
         let part = options.part
         try DurableFile.makeFolder(layout.root)
+        if let dir = layout.stateDirectory { try DurableFile.makeFolder(dir) }
         let holder = "\(part), pid \(getpid())"
         let folderLock = try RunLock(url: layout.folderLock, exclusive: options.force, holder: holder)
         let partLock = try RunLock(url: layout.partLock(part), exclusive: true, holder: holder)

@@ -3,8 +3,14 @@ import Foundation
 /// The paths of a job's output folder (design §3.3).
 public struct OutputLayout: Sendable {
     public var root: URL
+    /// Where this process keeps its state file when not in `root` (`--state-dir`: local disk
+    /// under a scheduler; the deploy templates copy it back for `lingua report`).
+    public var stateDirectory: URL?
 
-    public init(root: URL) { self.root = root.standardizedFileURL }
+    public init(root: URL, stateDirectory: URL? = nil) {
+        self.root = root.standardizedFileURL
+        self.stateDirectory = stateDirectory?.standardizedFileURL
+    }
 
     public var plan: URL { root.appendingPathComponent("plan.json") }
     public var dataFolder: URL { root.appendingPathComponent("data") }
@@ -13,7 +19,9 @@ public struct OutputLayout: Sendable {
     /// Held shared by every run on this folder, exclusively by `--force`.
     public var folderLock: URL { root.appendingPathComponent(".lingua.lock") }
 
-    public func state(_ part: PartSelection) -> URL { root.appendingPathComponent(part.stateFileName) }
+    public func state(_ part: PartSelection) -> URL {
+        (stateDirectory ?? root).appendingPathComponent(part.stateFileName)
+    }
     public func partLock(_ part: PartSelection) -> URL { root.appendingPathComponent(".\(part.stateFileName).lock") }
 
     public func quarantine(_ dataset: String, part: PartSelection) -> URL {
@@ -21,11 +29,17 @@ public struct OutputLayout: Sendable {
         return quarantineFolder.appendingPathComponent(name)
     }
 
-    /// Every state file in the folder (`state.sqlite`, `state-part-*.sqlite`), sorted.
+    /// Every state file in the output folder and the state folder (`state.sqlite`,
+    /// `state-part-*.sqlite`), sorted by name; a name in the state folder wins.
     public func stateFiles() -> [URL] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-        return names.filter { ($0 == "state.sqlite" || $0.hasPrefix("state-part-")) && $0.hasSuffix(".sqlite") }
-            .sorted().map { root.appendingPathComponent($0) }
+        var byName: [String: URL] = [:]
+        for dir in [root] + (stateDirectory.map { [$0] } ?? []) {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+            for n in names where (n == "state.sqlite" || n.hasPrefix("state-part-")) && n.hasSuffix(".sqlite") {
+                byName[n] = dir.appendingPathComponent(n)
+            }
+        }
+        return byName.keys.sorted().compactMap { byName[$0] }
     }
 
     public func readPlan() throws -> ShardPlan? {
