@@ -1,4 +1,5 @@
 import Foundation
+import Corpus
 import Compression
 import Yams
 

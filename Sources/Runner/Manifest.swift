@@ -1,4 +1,5 @@
 import Foundation
+import Corpus
 
 /// A corpus description (`Manifests/*.yaml`, design §3.2): named datasets, each a format and a
 /// list of JSONL files given relative to the manifest file.
@@ -41,9 +42,9 @@ public struct Manifest: Sendable, Equatable {
             throw nameField.error("a dataset name must be a plain folder name")
         }
         let formatText = try formatField.string()
-        guard let format = DatasetKind(rawValue: formatText) else {
+        guard let format = DatasetFormat(rawValue: formatText) else {
             throw formatField.error("unknown format '\(formatText)' (one of: "
-                + DatasetKind.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+                + DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ") + ")")
         }
         var files: [URL] = []
         for (i, pattern) in try filesField.stringList().enumerated() {
@@ -58,14 +59,14 @@ public struct Manifest: Sendable, Equatable {
             }
             for f in found where !files.contains(f) { files.append(f) }
         }
-        var fields: FieldSpec?
+        var fields: FieldMapping?
         if let ff = m["fields"] {
             guard format == .jsonl else { throw ff.error("'fields' is only for format jsonl") }
             let fm = try ff.mapping(allowed: fieldKeys)
             guard let compress = fm["compress"] else { throw ff.error("missing key 'compress'") }
             let list = try compress.stringList()
             if list.isEmpty { throw compress.error("list at least one field to compress") }
-            fields = FieldSpec(id: try fm["id"]?.string(), compress: list,
+            fields = FieldMapping(id: try fm["id"]?.string(), compress: list,
                                keep: try fm["keep"]?.stringList() ?? [], answers: try fm["answers"]?.string())
         } else if format == .jsonl {
             throw item.error("format jsonl needs 'fields' (at least {compress: [field]})")
@@ -74,32 +75,12 @@ public struct Manifest: Sendable, Equatable {
     }
 }
 
-/// The record schemas the runner knows (design §3.2 `format:`).
-public enum DatasetKind: String, Sendable, CaseIterable, Codable {
-    case longbench, zeroscrolls, gsm8k, jsonl
-}
-
-/// The field mapping of a generic JSONL dataset: which fields to compress and which to keep.
-public struct FieldSpec: Sendable, Equatable, Codable {
-    public var id: String?
-    public var compress: [String]
-    public var keep: [String]
-    public var answers: String?
-
-    public init(id: String?, compress: [String], keep: [String], answers: String?) {
-        self.id = id
-        self.compress = compress
-        self.keep = keep
-        self.answers = answers
-    }
-}
-
 /// One dataset of a manifest with its files resolved to absolute paths.
 public struct DatasetSpec: Sendable, Equatable {
     public var name: String
-    public var format: DatasetKind
+    public var format: DatasetFormat
     public var files: [URL]
-    public var fields: FieldSpec?
+    public var fields: FieldMapping?
     /// Line of the dataset entry in its manifest, for later errors.
     public var line: Int?
     /// The manifest's folder: file names in plans and quarantine are relative to it.

@@ -17,7 +17,11 @@ struct RecordProcessor: Sendable {
     init(dataset: PlanDataset, compressor: any ContextCompressor, settings: CompressionSettings,
          settingsHash: String, modelFingerprint: String) throws {
         self.dataset = dataset.name
-        self.adapter = try CorpusBridge.adapter(format: dataset.format, fields: dataset.fields)
+        do {
+            self.adapter = try makeAdapter(format: dataset.format, fields: dataset.fields)
+        } catch {
+            throw RunnerError(.config, "dataset \(dataset.name): \(error.message)")
+        }
         self.compressor = compressor
         self.settings = settings
         self.settingsHash = settingsHash
@@ -43,9 +47,9 @@ struct RecordProcessor: Sendable {
         let contexts: [String]
         do {
             record = try JSON.parse(bytes, file: file, line: line)
-            contexts = try adapter.contexts(of: record)
-        } catch let e as CorpusError {
-            return quarantine(e.reasonWithoutLocation)
+            contexts = try adapter.contexts(record)
+        } catch {
+            return quarantine(error.reasonWithoutLocation)
         }
         let key = CacheKey.make(contexts: contexts, settingsHash: settingsHash, modelFingerprint: modelFingerprint)
         let start = DispatchTime.now().uptimeNanoseconds
@@ -72,9 +76,9 @@ struct RecordProcessor: Sendable {
                                 model: modelFingerprint, settingsHash: settingsHash)
         let out: [UInt8]
         do {
-            out = try CorpusBridge.rebuild(adapter, record, compressed: result, stats: stats)
-        } catch let e as CorpusError {
-            return quarantine(e.reasonWithoutLocation)
+            out = JSON.serialize(try adapter.rebuild(record, compressed: result.compressedPromptList, stats: stats.json))
+        } catch {
+            return quarantine(error.reasonWithoutLocation)
         }
         return Result(kind: .done(output: out, stats: RecordStats(originalTokens: result.originTokens,
                                                                   compressedTokens: result.compressedTokens,
@@ -91,6 +95,14 @@ struct LinguaStats: Equatable {
     var settingsHash: String
     /// Achieved rate: compressed / original tokens.
     var rate: Double { originalTokens > 0 ? Double(compressedTokens) / Double(originalTokens) : 1 }
+
+    /// `{original_tokens, compressed_tokens, rate, model, settings_hash}`, in that order.
+    var json: JSONValue {
+        .object(JSONObject([
+            ("original_tokens", JSONValue(originalTokens)), ("compressed_tokens", JSONValue(compressedTokens)),
+            ("rate", JSONValue(rate)), ("model", JSONValue(model)), ("settings_hash", JSONValue(settingsHash)),
+        ]))
+    }
 }
 
 /// The content-addressed cache key: what was computed (the contexts' exact bytes, the settings,
@@ -110,7 +122,5 @@ enum CacheKey {
 
 extension CorpusError {
     /// The reason alone: the quarantine row carries the file and line itself.
-    var reasonWithoutLocation: String {
-        field.map { "\(code): field \($0): \(message)" } ?? "\(code): \(message)"
-    }
+    var reasonWithoutLocation: String { "\(code): \(message)" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Corpus
 import Checksum
 import Compression
 
@@ -53,8 +54,8 @@ public struct PlanInputs: Codable, Sendable, Equatable {
 /// One dataset of the plan: its format, field mapping and files by content.
 public struct PlanDataset: Codable, Sendable, Equatable {
     public var name: String
-    public var format: DatasetKind
-    public var fields: FieldSpec?
+    public var format: DatasetFormat
+    public var fields: FieldMapping?
     public var files: [PlanFile]
 }
 

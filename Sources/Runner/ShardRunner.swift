@@ -22,27 +22,23 @@ struct ShardRunner: Sendable {
         let fileName = dataset.files.first { shard.path.hasSuffix("/" + $0.name) || shard.path == $0.name }?.name
             ?? shard.path
         let url = URL(fileURLWithPath: shard.path)
-        // A checkpoint holds the last processed record's start: reopen there and skip it.
-        let resuming = progress.nextOrdinal > 0
-        let reader: JSONLReader
-        do {
-            reader = try JSONLReader(url: url, startOffset: resuming ? progress.nextOffset : shard.startOffset,
-                                     startLine: resuming ? progress.nextLine : shard.firstLine)
-            if resuming { _ = try reader.next() }
-        } catch let e as CorpusError {
-            throw RunnerError(.input, "shard \(shard.index): \(e.message)", file: shard.path)
+        // A checkpoint holds where the next record starts (reader offset and line after the last one).
+        var reader: JSONLReader
+        do throws(CorpusError) {
+            reader = try JSONLReader(url: url, startOffset: UInt64(progress.nextOffset), startLine: progress.nextLine)
+        } catch {
+            throw CorpusBridge.runnerError(error, url, code: .input)
         }
         var batch: [RecordOutcome] = []
         var cacheEntries: [(String, [UInt8])] = []
         var ordinal = progress.nextOrdinal
-        var last = (offset: progress.nextOffset, line: progress.nextLine)
         var added = (records: 0, quarantined: 0, original: 0, compressed: 0)
 
         func flush() throws {
             guard !batch.isEmpty else { return }
             progress.nextOrdinal = ordinal
-            progress.nextOffset = last.offset
-            progress.nextLine = last.line
+            progress.nextOffset = Int(reader.offset)
+            progress.nextLine = reader.lineNumber
             try store.checkpoint(shard: shard.index, outcomes: batch, next: progress, cacheEntries: cacheEntries)
             meter.add(records: added.records, quarantined: added.quarantined, originalTokens: added.original,
                       compressedTokens: added.compressed)
@@ -53,34 +49,40 @@ struct ShardRunner: Sendable {
 
         while ordinal < shard.records {
             if stop.isSet { try flush(); return }
-            let next: JSONLLine?
+            var result: RecordProcessor.Result
+            var lineNumber: Int
             do {
-                next = try reader.next()
+                guard let line = try reader.next() else {
+                    throw RunnerError(.input, "shard \(shard.index): the file ended after \(ordinal) of the shard's \(shard.records) records; it changed since planning (rerun with --force)",
+                                      file: shard.path)
+                }
+                lineNumber = line.lineNumber
+                result = try processor.process(line.bytes, file: fileName, line: line.lineNumber) { try store.cached($0) }
+            } catch let e as CorpusError where e.code == .lineTooLong {
+                // The reader skipped an overlong line: quarantine it and go on.
+                lineNumber = e.line ?? 0
+                result = .init(kind: .quarantined(QuarantineEntry(shard: 0, ordinal: 0, dataset: dataset.name, file: fileName,
+                                                                  line: lineNumber, reason: "\(e.code): \(e.message)", raw: nil)),
+                               newCacheEntry: nil)
             } catch let e as CorpusError {
-                throw RunnerError(.input, "shard \(shard.index): \(e.message)", file: shard.path)
+                throw CorpusBridge.runnerError(e, url, code: .input)
             }
-            guard let line = next else {
-                throw RunnerError(.input, "shard \(shard.index): the file ended after \(ordinal) of the shard's \(shard.records) records; it changed since planning (rerun with --force)",
-                                  file: shard.path)
-            }
-            let r = try processor.process(line.bytes, file: fileName, line: line.lineNumber) { try store.cached($0) }
-            var kind = r.kind
+            var kind = result.kind
             if case .quarantined(var q) = kind {
                 q.shard = shard.index
                 q.ordinal = ordinal
                 kind = .quarantined(q)
                 added.quarantined += 1
-                logger.debug("quarantined a record", metadata: ["shard.index": "\(shard.index)", "record.line": "\(line.lineNumber)",
+                logger.debug("quarantined a record", metadata: ["shard.index": "\(shard.index)", "record.line": "\(lineNumber)",
                                                                 "reason": "\(q.reason)"])
             } else if case .done(_, let stats, _) = kind {
                 added.original += stats.originalTokens
                 added.compressed += stats.compressedTokens
             }
             added.records += 1
-            if let e = r.newCacheEntry { cacheEntries.append(e) }
-            batch.append(RecordOutcome(ordinal: ordinal, line: line.lineNumber, kind: kind))
+            if let e = result.newCacheEntry { cacheEntries.append(e) }
+            batch.append(RecordOutcome(ordinal: ordinal, line: lineNumber, kind: kind))
             ordinal += 1
-            last = (line.byteOffset, line.lineNumber)
             if batch.count >= checkpointEvery { try flush() }
         }
         try flush()
@@ -94,22 +96,21 @@ struct ShardRunner: Sendable {
         try DurableFile.makeFolder(final.deletingLastPathComponent())
         let tmp = DurableFile.temporaryURL(for: final)
         var records = 0
-        let summary: ZstdFileSummary
+        let summary: WriteSummary
+        var writer: ZstdFileWriter?
         do {
-            let writer = try ZstdFileWriter(url: tmp, level: 3)
+            let w = try ZstdFileWriter(url: tmp, level: 3)
+            writer = w
             try store.forEachOutput(shard: shard.index) { bytes in
-                try writer.write(bytes)
-                try writer.write([10])
+                try w.writeRecord(bytes)
                 records += 1
             }
-            summary = try CorpusBridge.finish(writer)
-            try DurableFile.sync(tmp)
+            summary = try w.finish()   // fsyncs and closes
             try DurableFile.commit(tmp, to: final)
-        } catch let e as CorpusError {
-            try? FileManager.default.removeItem(at: tmp)
-            throw CorpusBridge.runnerError(e, tmp)
         } catch {
+            writer?.abandon()
             try? FileManager.default.removeItem(at: tmp)
+            if let e = error as? CorpusError { throw CorpusBridge.runnerError(e, tmp) }
             throw error
         }
         var totals = try store.totals(shard: shard.index)
@@ -120,7 +121,7 @@ struct ShardRunner: Sendable {
         }
         try store.markDone(shard: shard.index,
                            part: PartFileInfo(relativePath: shard.partPath, sha256: summary.sha256,
-                                              bytes: summary.compressedBytes, records: records),
+                                              bytes: Int(summary.compressedBytes), records: records),
                            totals: totals)
         meter.shardFinished()
         logger.debug("shard done", metadata: ["shard.index": "\(shard.index)", "shard.records": "\(records)",

@@ -1,4 +1,5 @@
 import Foundation
+import Corpus
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -124,6 +125,19 @@ final class RunHarness {
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         return true
+    }
+
+    /// Every decompressed output line of `data/<dataset>/part-*.jsonl.zst`, in part order.
+    func outputLines(_ output: URL, dataset: String = "docs") throws -> [String] {
+        let folder = output.appendingPathComponent("data/\(dataset)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasPrefix("part-") && $0.hasSuffix(".jsonl.zst") }.sorted()
+        var out: [String] = []
+        for n in names {
+            var r = try JSONLReader(url: folder.appendingPathComponent(n))
+            while let l = try r.next() { out.append(String(decoding: l.bytes, as: UTF8.self)) }
+        }
+        return out
     }
 
     func json(_ url: URL) throws -> [String: Any] {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Corpus
 @testable import Runner
 
 /// Manifests and jobs: the design §3.2 keys, paths relative to their files, and errors that name
@@ -62,7 +63,7 @@ import Testing
         #expect(j.name == "demo-2x")
         #expect(j.datasets.map(\.name) == ["b"])
         #expect(j.datasets[0].files.map(\.lastPathComponent) == ["b-1.jsonl", "b-2.jsonl"])
-        #expect(j.datasets[0].fields == FieldSpec(id: "_id", compress: ["context"], keep: ["input"], answers: "answers"))
+        #expect(j.datasets[0].fields == FieldMapping(id: "_id", compress: ["context"], keep: ["input"], answers: "answers"))
         #expect(j.model == .hub("microsoft/llmlingua-2-bert-base-multilingual-cased-meetingbank"))
         #expect(j.compression.rate == 0.33)
         #expect(j.compression.forceTokens == ["\n", ".", "?"])

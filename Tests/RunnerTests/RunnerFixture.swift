@@ -72,7 +72,7 @@ final class RunnerFixture {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("part-") }.sorted()
         var out: [String] = []
         for n in names {
-            let r = try JSONLReader(url: folder.appendingPathComponent(n), startOffset: 0, startLine: 1)
+            var r = try JSONLReader(url: folder.appendingPathComponent(n))
             while let l = try r.next() { out.append(String(decoding: l.bytes, as: UTF8.self)) }
         }
         return out

@@ -84,9 +84,9 @@ import Logging
     @Test func badRecordsAreQuarantinedWithReasonsAndTheRunGoesOn() throws {
         let bad = [
             "{\"_id\": \"b1\", \"context\": ",                 // invalid JSON
-            "{\"_id\": \"b2\", \"input\": \"no context\"}",    // missing field
-            "{\"_id\": \"b3\", \"context\": 42}",              // wrong type
-            "{\"_id\": \"b4\", \"context\": \"REJECT me\"}",   // compressor rejects
+            "{\"_id\": \"b2\", \"input\": \"no context\", \"answers\": []}",    // missing field
+            "{\"_id\": \"b3\", \"context\": 42, \"input\": \"q\", \"answers\": []}",              // wrong type
+            "{\"_id\": \"b4\", \"context\": \"REJECT me\", \"input\": \"q\", \"answers\": []}",   // compressor rejects
         ]
         let f = try RunnerFixture(records: 12, shardSize: 5, extraLines: bad)
         // Invalid UTF-8 needs raw bytes.
