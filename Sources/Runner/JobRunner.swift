@@ -95,6 +95,7 @@ public struct JobRunner: Sendable {
 
         let mine = plan.shards(part: part)
         try store.register(mine)
+        removeStaleTemporaries(mine, layout: layout)
         try verifyFinishedParts(mine, store: store, layout: layout)
         let rows = Dictionary(uniqueKeysWithValues: try store.shardRows().map { ($0.index, $0) })
         let pending = mine.filter { rows[$0.index]?.status != "done" }
@@ -146,6 +147,20 @@ public struct JobRunner: Sendable {
             where FileManager.default.fileExists(atPath: folder.path) {
             do { try FileManager.default.removeItem(at: folder) } catch {
                 throw RunnerError(.io, "cannot remove (\(error.localizedDescription))", file: folder.path)
+            }
+        }
+    }
+
+    /// Deletes temporary part files a killed run of this part left behind (`.part-NNNNN...tmp-<pid>`).
+    func removeStaleTemporaries(_ shards: [PlanShard], layout: OutputLayout) {
+        let fm = FileManager.default
+        for shard in shards {
+            let final = layout.root.appendingPathComponent(shard.partPath)
+            let folder = final.deletingLastPathComponent()
+            let prefix = ".\(final.lastPathComponent).tmp-"
+            guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { continue }
+            for n in names where n.hasPrefix(prefix) {
+                try? fm.removeItem(at: folder.appendingPathComponent(n))
             }
         }
     }

@@ -66,6 +66,8 @@ struct RecordProcessor: Sendable {
                 return quarantine("compressor rejected the context: \(e.message)")
             }
             var slim = result
+            slim.compressedPrompt = ""   // rebuild uses the per-context list only
+            slim.labeledOriginalPrompt = nil
             slim.words = nil
             slim.labels = nil
             slim.wordProbabilities = nil

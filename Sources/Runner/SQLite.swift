@@ -1,5 +1,8 @@
 import CSQLite
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A thin wrapper over the system `sqlite3`: one connection, prepared statements, a busy timeout
 /// and typed errors (in the spirit of SwiftPM's `Basics/SQLite.swift`). Not thread-safe by itself;
@@ -28,7 +31,8 @@ final class SQLiteDatabase {
     deinit { sqlite3_close_v2(handle) }
 
     func error(_ rc: Int32) -> SQLiteError {
-        SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), path: path)
+        SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), path: path,
+                    systemErrno: sqlite3_system_errno(handle))
     }
 
     /// Runs one or more statements without results.
@@ -38,7 +42,7 @@ final class SQLiteDatabase {
         if rc != SQLITE_OK {
             let msg = err.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(err)
-            throw SQLiteError(code: rc, message: msg, path: path)
+            throw SQLiteError(code: rc, message: msg, path: path, systemErrno: sqlite3_system_errno(handle))
         }
     }
 
@@ -146,9 +150,35 @@ struct SQLiteError: Error, CustomStringConvertible {
     let code: Int32
     let message: String
     let path: String
+    /// The OS error behind an I/O failure (`sqlite3_system_errno`), when there was one.
+    var systemErrno: Int32 = 0
 
-    /// `SQLITE_FULL`: "database or disk is full" (also what a file-size limit produces).
-    var isFull: Bool { code & 0xff == SQLITE_FULL }
+    /// `SQLITE_FULL` ("database or disk is full"), or an I/O error whose cause was ENOSPC,
+    /// EDQUOT or EFBIG (a file-size limit).
+    var isFull: Bool {
+        if code & 0xff == SQLITE_FULL { return true }
+        guard code & 0xff == SQLITE_IOERR else { return false }
+        if [ENOSPC, EDQUOT, EFBIG].contains(systemErrno) { return true }
+        // SQLite often loses errno before reporting a failed write: look at the disk itself.
+        return code == SQLITE_IOERR | (3 << 8) && Self.spaceIsShort(for: path)
+    }
+
+    /// True when the database's file system has under 16 MiB free, or the process's file-size
+    /// limit is within 1 MiB of the database or its WAL.
+    static func spaceIsShort(for path: String) -> Bool {
+        var vfs = statvfs()
+        let dir = (path as NSString).deletingLastPathComponent
+        if statvfs(dir.isEmpty ? "." : dir, &vfs) == 0, UInt64(vfs.f_bavail) * UInt64(vfs.f_frsize) < 16 << 20 {
+            return true
+        }
+        var lim = rlimit()
+        guard getrlimit(Int32(RLIMIT_FSIZE.rawValue), &lim) == 0, lim.rlim_cur != rlim_t.max else { return false }
+        for f in [path, path + "-wal", path + "-journal"] {
+            var st = stat()
+            if stat(f, &st) == 0, UInt64(st.st_size) + (1 << 20) >= UInt64(lim.rlim_cur) { return true }
+        }
+        return false
+    }
     var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
 
     var description: String { "\(path): sqlite error \(code): \(message)" }

@@ -377,8 +377,8 @@ struct RecordStats: Equatable {
 extension RunnerError {
     static func state(_ e: SQLiteError, _ what: String) -> RunnerError {
         if e.isFull {
-            return RunnerError(.diskFull, "\(what): database or disk is full (\(e.path))", file: e.path)
+            return RunnerError(.diskFull, "\(what): database or disk is full (\(e.message))", file: e.path)
         }
-        return RunnerError(.state, "\(what): \(e.message) (code \(e.code))", file: e.path)
+        return RunnerError(.state, "\(what): \(e.message) (code \(e.code), errno \(e.systemErrno))", file: e.path)
     }
 }
