@@ -55,6 +55,9 @@ public struct JSONLReader {
 
     /// The next non-blank line, or nil at the end of the file.
     public mutating func next() throws(CorpusError) -> JSONLLine? { try state.next() }
+
+    /// Bytes held in the line buffer (stays at the chunk size unless a line is longer).
+    public var bufferCapacity: Int { state.bufferCapacity }
 }
 
 /// The mutable state behind `JSONLReader`: one buffer, grown only for lines longer than it.
@@ -85,6 +88,8 @@ final class JSONLReaderState {
     }
 
     deinit { buffer.deallocate() }
+
+    var bufferCapacity: Int { capacity }
 
     func next() throws(CorpusError) -> JSONLLine? {
         while true {

@@ -131,26 +131,28 @@ struct JSONParser {
         }
     }
 
+    /// The longest valid number at `pos` (like Python's number regex): `01` reads `0`, `1.` and
+    /// `1e` read `1`, and the caller then fails on the byte after it, at Python's column.
     mutating func parseNumber() throws(CorpusError) -> String {
         let start = pos
         if base[pos] == UInt8(ascii: "-") { pos += 1 }
         guard pos < count, isDigit(base[pos]) else { throw error("Expecting value", at: start) }
         if base[pos] == UInt8(ascii: "0") {
             pos += 1
-            if pos < count, isDigit(base[pos]) { throw error("Leading zeros are not allowed", at: start) }
         } else {
             while pos < count, isDigit(base[pos]) { pos += 1 }
         }
-        if pos < count, base[pos] == UInt8(ascii: ".") {
-            pos += 1
-            guard pos < count, isDigit(base[pos]) else { throw error("Expecting digits after '.'", at: pos) }
+        if pos + 1 < count, base[pos] == UInt8(ascii: "."), isDigit(base[pos + 1]) {
+            pos += 2
             while pos < count, isDigit(base[pos]) { pos += 1 }
         }
         if pos < count, base[pos] | 0x20 == UInt8(ascii: "e") {
-            pos += 1
-            if pos < count, base[pos] == UInt8(ascii: "+") || base[pos] == UInt8(ascii: "-") { pos += 1 }
-            guard pos < count, isDigit(base[pos]) else { throw error("Expecting exponent digits", at: pos) }
-            while pos < count, isDigit(base[pos]) { pos += 1 }
+            var q = pos + 1
+            if q < count, base[q] == UInt8(ascii: "+") || base[q] == UInt8(ascii: "-") { q += 1 }
+            if q < count, isDigit(base[q]) {
+                pos = q
+                while pos < count, isDigit(base[pos]) { pos += 1 }
+            }
         }
         return String(decoding: UnsafeBufferPointer(start: base + start, count: pos - start), as: UTF8.self)
     }
@@ -252,7 +254,7 @@ struct JSONParser {
     /// Reads `\uXXXX` whose backslash is at `at`; leaves `pos` after it.
     mutating func hex4(at: Int) throws(CorpusError) -> UInt32 {
         let digitsStart = at + 2
-        guard digitsStart + 4 <= count else { throw error("Invalid \\uXXXX escape", at: at) }
+        guard digitsStart + 4 <= count else { throw error("Invalid \\uXXXX escape", at: at + 1) }
         var v: UInt32 = 0
         for i in 0..<4 {
             let c = base[digitsStart + i]
@@ -261,7 +263,7 @@ struct JSONParser {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - UInt8(ascii: "0"))
             case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - UInt8(ascii: "a") + 10)
             case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - UInt8(ascii: "A") + 10)
-            default: throw error("Invalid \\uXXXX escape", at: at)
+            default: throw error("Invalid \\uXXXX escape", at: at + 1)
             }
             v = v << 4 | d
         }
