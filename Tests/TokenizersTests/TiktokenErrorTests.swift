@@ -15,7 +15,7 @@ import Testing
     }
 
     func bundled() throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: try TiktokenEncoding.bundledRankFile("cl100k_base")))
+        [UInt8](try Data(contentsOf: try TiktokenEncoding.bundledRankFileURL("cl100k_base")))
     }
 
     func load(_ url: URL, sha: String? = nil) throws -> TiktokenEncoding {

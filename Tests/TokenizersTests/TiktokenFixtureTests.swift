@@ -59,13 +59,22 @@ func loadTiktokenFixture(_ name: String) throws -> [TiktokenFixtureCase] {
         }
         let enc = try TiktokenEncoding.cl100kBase()
         var checked = 0
+        struct Golden: Decodable {
+            let input: [String]
+            let origin_tokens: Int
+            enum Keys: String, CodingKey { case input, origin_tokens }
+            init(from decoder: Decoder) throws {
+                let c = try decoder.container(keyedBy: Keys.self)
+                origin_tokens = try c.decode(Int.self, forKey: .origin_tokens)
+                if let s = try? c.decode(String.self, forKey: .input) { input = [s] } else {
+                    input = try c.decode([String].self, forKey: .input)
+                }
+            }
+        }
         for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") {
-            let obj = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            let expected = try #require(obj["origin_tokens"] as? Int)
-            let inputs: [String]
-            if let s = obj["input"] as? String { inputs = [s] } else { inputs = try #require(obj["input"] as? [String]) }
-            let total = try inputs.reduce(0) { $0 + (try enc.count($1)) }
-            #expect(total == expected)
+            let golden = try JSONDecoder().decode(Golden.self, from: Data(line.utf8))
+            let total = try golden.input.reduce(0) { $0 + (try enc.count($1)) }
+            #expect(total == golden.origin_tokens)
             checked += 1
         }
         #expect(checked >= 7)

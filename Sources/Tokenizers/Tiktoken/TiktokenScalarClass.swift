@@ -1,9 +1,10 @@
 /// Character classes the tiktoken pre-split patterns test, as bit flags per Unicode scalar.
 ///
-/// The Rust `regex` crate behind tiktoken defines `\p{L}`, `\p{N}`, `\p{Lu}`… by General_Category
-/// and `\s` by the White_Space property; this mirrors those definitions with the standard library's
-/// Unicode tables. Planes 0 and 1 are tabulated once (an immutable table built lazily on first use);
-/// scalars above them are classified on demand.
+/// The classes are those of tiktoken's own regex engine (General_Category for `\p{L}`, `\p{N}`,
+/// `\p{Lu}`…, the White_Space property for `\s`, in the Unicode version of tiktoken's Rust `regex`
+/// crate), read from it by `Tools/fixtures/tiktoken.py --unicode-table` into
+/// `TiktokenUnicodeClasses.swift`. Swift's own Unicode tables are newer (they classify scalars
+/// assigned after tiktoken's version differently), so they are deliberately not used.
 enum TiktokenScalarClass {
     /// `\p{L}`: Lu, Ll, Lt, Lm, Lo.
     static let letter: UInt8 = 1
@@ -18,42 +19,23 @@ enum TiktokenScalarClass {
     /// o200k's `[\p{Ll}\p{Lm}\p{Lo}\p{M}]`.
     static let lowerish: UInt8 = 32
 
-    /// Number of scalar values covered by `table`.
-    static let tabulated = 0x20000
+    /// Number of scalar values covered by `table` (all of them).
+    static let tabulated = 0x110000
 
     /// A class table that lives for the whole process and is never written after it is built.
     struct Table: @unchecked Sendable {
         let pointer: UnsafePointer<UInt8>
     }
 
-    /// Classes of U+0000…U+1FFFF (surrogate values classify as nothing; they never occur in a String).
+    /// Class bits of every scalar value, expanded once from the generated runs.
     static let table: Table = {
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: tabulated)
-        for v in 0..<tabulated {
-            p[v] = Unicode.Scalar(UInt32(v)).map(classify) ?? 0
+        for (i, start) in runStarts.enumerated() {
+            let end = i + 1 < runStarts.count ? Int(runStarts[i + 1]) : tabulated
+            (p + Int(start)).initialize(repeating: runClasses[i], count: end - Int(start))
         }
+        p[0x0A] |= newline
+        p[0x0D] |= newline
         return Table(pointer: UnsafePointer(p))
     }()
-
-    static func classify(_ s: Unicode.Scalar) -> UInt8 {
-        var c: UInt8 = 0
-        let p = s.properties
-        switch p.generalCategory {
-        case .uppercaseLetter, .titlecaseLetter: c |= letter | upperish
-        case .lowercaseLetter: c |= letter | lowerish
-        case .modifierLetter, .otherLetter: c |= letter | upperish | lowerish
-        case .nonspacingMark, .spacingMark, .enclosingMark: c |= upperish | lowerish
-        case .decimalNumber, .letterNumber, .otherNumber: c |= number
-        default: break
-        }
-        if p.isWhitespace { c |= space }
-        if s.value == 0x0A || s.value == 0x0D { c |= newline }
-        return c
-    }
-
-    /// Class of a scalar value beyond the table (invalid values classify as nothing).
-    static func untabulated(_ v: UInt32) -> UInt8 {
-        guard let s = Unicode.Scalar(v) else { return 0 }
-        return classify(s)
-    }
 }

@@ -31,8 +31,7 @@ struct TiktokenScalarReader {
         guard i + 3 < end, b0 < 0xF5 else { return (0, 1) }
         let v = (b0 & 0x07) << 18 | (UInt32(base[i + 1]) & 0x3F) << 12
             | (UInt32(base[i + 2]) & 0x3F) << 6 | (UInt32(base[i + 3]) & 0x3F)
-        if v < UInt32(TiktokenScalarClass.tabulated) { return (table[Int(v)], 4) }
-        return (TiktokenScalarClass.untabulated(v), 4)
+        return v < 0x110000 ? (table[Int(v)], 4) : (0, 1)
     }
 
     /// End of the run of scalars whose class intersects `mask`, starting at `i`.
