@@ -5,7 +5,9 @@ public protocol PieceTokenizer: Sendable {
     func tokenize(_ text: String) throws -> [String]
     func convertTokensToString(_ tokens: [String]) -> String
     func convertTokensToIds(_ tokens: [String]) -> [Int]
-    func convertIdsToTokens(_ ids: [Int]) -> [String]
+    func convertIdsToTokens(_ ids: [Int]) throws -> [String]
+    /// The id of a token when the vocabulary (or an added token) has it.
+    func tokenToId(_ token: String) -> Int?
 }
 
 /// Counts tokens the way llmlingua does for statistics and word weights: tiktoken `cl100k_base`

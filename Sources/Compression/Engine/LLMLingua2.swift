@@ -56,6 +56,9 @@ struct LLMLingua2: Sendable {
             throw CompressionError.python("AssertionError", "\(s.forceTokens.count) force tokens, at most \(Self.maxForceTokens) are allowed")
         }
         let placeholders = try PlaceholderMap(forceTokens: s.forceTokens, tokenizer: tokenizer)
+        for e in placeholders.entries where tokenizer.tokenToId(e.placeholder) == nil {
+            throw CompressionError(.tokenizer, "the tokenizer has no \(e.placeholder) token for force token \(e.original.debugDescription): save the checkpoint after llmlingua's placeholder resize, as the released ones are")
+        }
         let chunkEnd = placeholders.chunkEndSet(s.chunkEndTokens)
         let merger = WordMerger(family: family, specialTokens: specialTokens,
                                 forceTokens: Set(s.forceTokens.map(ExactString.init)),

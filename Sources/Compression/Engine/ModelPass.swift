@@ -61,7 +61,7 @@ struct ModelPass: Sendable {
                     activeIds.append(Int(ids[i]))
                     activeProbs.append(rowProbs[i])
                 }
-                var tokens = tokenizer.convertIdsToTokens(activeIds)
+                var tokens = try tokenizer.convertIdsToTokens(activeIds)
                 if tokens.count == 1 {
                     tokens = tokens[0].unicodeScalars.first.map { [String($0)] } ?? []
                     activeProbs = Array(activeProbs.prefix(tokens.count))
