@@ -4,7 +4,7 @@ import TestSupport
 
 /// Loads the tokenizers the fixtures were generated from, and the fixture cases themselves.
 enum HFFixtures {
-    static let names = ["tiny-bert", "tiny-xlmr", "xlmr-large-size"]
+    static let names = ["tiny-bert", "tiny-xlmr", "mbert-size", "xlmr-large-size"]
     static let dir = FixturePaths.fixtures.appendingPathComponent("tokenizers")
 
     struct Case: Decodable {

@@ -31,7 +31,9 @@ struct JSONNode {
         return childPath(sub)
     }
 
-    private func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    private func childPath(_ key: String) -> String {
+        path.isEmpty || key.hasPrefix("[") ? path + key : "\(path).\(key)"
+    }
 
     func object() throws -> [String: Any] {
         guard let dict = value as? [String: Any] else { throw malformed("expected an object") }
