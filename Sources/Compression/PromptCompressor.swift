@@ -22,7 +22,29 @@ public final class PromptCompressor: ContextCompressor {
     }
 
     /// A model directory with `config.json`, `tokenizer.json` and `model.safetensors`.
-    public init(directory: URL, fingerprint: String? = nil, maxBatchSize: Int = 50) throws {
+    public convenience init(directory: URL, fingerprint: String? = nil, maxBatchSize: Int = 50) throws {
+        let b = try Self.loadBackends(directory: directory)
+        self.init(family: b.family, tokenizer: b.tokenizer, counter: try Cl100kCounter(),
+                  model: ClassifierModel(b.classifier), specialTokens: b.specialTokens,
+                  fingerprint: try fingerprint ?? ModelFingerprint.compute(directory: directory),
+                  directory: directory, maxBatchSize: maxBatchSize)
+    }
+
+    /// A compressor over given backends (tests, benchmarks, other encoders): the family's rules,
+    /// the encoder tokenizer, the cl100k counter, the model, and llmlingua's special-token set.
+    public init(family: CompressorFamily, tokenizer: any PieceTokenizer, counter: any TokenCounter,
+                model: any KeepProbabilityModel, specialTokens: Set<String>, fingerprint: String,
+                directory: URL = URL(fileURLWithPath: "/"), maxBatchSize: Int = 50) {
+        self.directory = directory
+        self.family = family
+        self.modelFingerprint = fingerprint
+        self.engine = LLMLingua2(family: family, tokenizer: tokenizer, counter: counter, model: model,
+                                 specialTokens: Set(specialTokens.map(ExactString.init)), maxBatchSize: maxBatchSize)
+    }
+
+    /// The pieces a directory holds, for callers that want to wrap one of them (e.g. time the model).
+    public static func loadBackends(directory: URL) throws
+        -> (family: CompressorFamily, tokenizer: HFTokenizer, classifier: TokenClassifier, specialTokens: Set<String>) {
         let classifier = try TokenClassifier.load(directory: directory)
         let family: CompressorFamily
         switch classifier.config.modelType {
@@ -37,12 +59,7 @@ public final class PromptCompressor: ContextCompressor {
         let tokenizer = try HFTokenizer(contentsOf: directory.appendingPathComponent("tokenizer.json"))
         let special = try SpecialTokens.load(directory: directory, family: family,
                                              configPadTokenId: classifier.config.padTokenId, tokenizer: tokenizer)
-        self.directory = directory
-        self.family = family
-        self.modelFingerprint = try fingerprint ?? ModelFingerprint.compute(directory: directory)
-        self.engine = LLMLingua2(family: family, tokenizer: tokenizer, counter: try Cl100kCounter(),
-                                 model: ClassifierModel(classifier), specialTokens: Set(special.map(ExactString.init)),
-                                 maxBatchSize: maxBatchSize)
+        return (family, tokenizer, classifier, special)
     }
 
     /// Compresses a list of contexts (llmlingua `compress_prompt(context_list, **settings)`).

@@ -2,9 +2,10 @@
 /// order and value formats: `{"id", "compressed_prompt", "compressed_prompt_list", "origin_tokens",
 /// "compressed_tokens", "ratio", "rate", "fn_labeled_original_prompt"?}`, or `{"id", "error"}`.
 public enum ReferenceJSON {
-    public static func resultLine(id: String, _ r: CompressionResult) -> String {
-        var s = "{\"id\": " + quote(id)
-        s += ", \"compressed_prompt\": " + quote(r.compressedPrompt)
+    /// The result object; without an id (single-text `--json`) the `id` key is left out.
+    public static func resultLine(id: String?, _ r: CompressionResult) -> String {
+        var s = "{" + (id.map { "\"id\": " + quote($0) + ", " } ?? "")
+        s += "\"compressed_prompt\": " + quote(r.compressedPrompt)
         s += ", \"compressed_prompt_list\": [" + r.compressedPromptList.map(quote).joined(separator: ", ") + "]"
         s += ", \"origin_tokens\": \(r.originTokens), \"compressed_tokens\": \(r.compressedTokens)"
         s += ", \"ratio\": " + quote(r.ratioString) + ", \"rate\": " + quote(r.rateString)

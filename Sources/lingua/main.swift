@@ -1,3 +1,3 @@
 import LinguaCLI
 
-await Lingua.main()
+await Lingua.start()
