@@ -1,5 +1,5 @@
 /// What one compression call returns: llmlingua's result dictionary as typed values, plus the
-/// per-word detail users asked for (labels and probabilities).
+/// per-word detail users asked for (labels, probabilities, thresholds; llmlingua issues #150, #227).
 public struct CompressionResult: Codable, Sendable, Equatable {
     public var compressedPrompt: String
     public var compressedPromptList: [String]
@@ -17,12 +17,31 @@ public struct CompressionResult: Codable, Sendable, Equatable {
     /// The merged words, their 0/1 labels and (for the model path) word probabilities.
     public var words: [String]?
     public var labels: [Int]?
+    /// Per word, the probability the keep rule compared with its chunk's threshold (forcing and
+    /// drop_consecutive applied; for contexts the context filter dropped, their unforced
+    /// context-level word probability). Nil when some words never went through the model
+    /// (rate ≥ 1, or the token-level filter off).
     public var wordProbabilities: [Double]?
+    /// The token-level threshold of every compressed chunk, in order (empty on the no-model path).
+    public var chunkThresholds: [Double]?
+    /// Context-level filter details when it ran: keep flags, scores and the threshold.
+    public var contextKept: [Bool]?
+    public var contextScores: [Double]?
+    public var contextThreshold: Double?
+
+    /// The achieved rate as a number: `1 / ratio` (what `rateString` prints, as a fraction).
+    public var rate: Double { 1 / ratio }
+
+    /// The reference's `saving` string: `", Saving $0.1 in GPT-4."`.
+    public var savingString: String {
+        ", Saving $" + ReferenceFormat.fixed1(Double(originTokens - compressedTokens) * 0.06 / 1000) + " in GPT-4."
+    }
 
     public init(compressedPrompt: String, compressedPromptList: [String], originTokens: Int,
                 compressedTokens: Int, ratio: Double, ratioString: String, rateString: String,
                 labeledOriginalPrompt: String? = nil, words: [String]? = nil, labels: [Int]? = nil,
-                wordProbabilities: [Double]? = nil) {
+                wordProbabilities: [Double]? = nil, chunkThresholds: [Double]? = nil,
+                contextKept: [Bool]? = nil, contextScores: [Double]? = nil, contextThreshold: Double? = nil) {
         self.compressedPrompt = compressedPrompt
         self.compressedPromptList = compressedPromptList
         self.originTokens = originTokens
@@ -34,6 +53,10 @@ public struct CompressionResult: Codable, Sendable, Equatable {
         self.words = words
         self.labels = labels
         self.wordProbabilities = wordProbabilities
+        self.chunkThresholds = chunkThresholds
+        self.contextKept = contextKept
+        self.contextScores = contextScores
+        self.contextThreshold = contextThreshold
     }
 }
 

@@ -10,6 +10,8 @@ public struct TokenizerError: Error, CustomStringConvertible, Sendable, Equatabl
         public static let unsupported = Code(name: "unsupported")
         public static let integrity = Code(name: "integrity")
         public static let disallowedSpecialToken = Code(name: "disallowed-special-token")
+        /// A token id the vocabulary does not have (decoding).
+        public static let invalidTokenID = Code(name: "invalid-token-id")
     }
 
     public var code: Code

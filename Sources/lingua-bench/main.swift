@@ -3,13 +3,17 @@
 import Foundation
 
 let args = Array(CommandLine.arguments.dropFirst())
-let areas = ["tokenizers", "encoder", "compressor"]
+let areas = ["tokenizers", "tiktoken", "encoder", "compressor"]
 guard let area = args.first, areas.contains(area) else {
     FileHandle.standardError.write(Data("usage: lingua-bench <\(areas.joined(separator: "|"))> [options]\n".utf8))
     exit(2)
 }
 do { try Task.checkCancellation()
     switch area {
+    case "tiktoken":
+        try TiktokenBench.run(Array(args.dropFirst()))
+    case "compressor":
+        try CompressorBench.run(Array(args.dropFirst()))
     default:
         FileHandle.standardError.write(Data("lingua-bench: \(area) has no benchmark yet\n".utf8))
         exit(2)

@@ -1,0 +1,93 @@
+/// llmlingua 0.2.2's `compress_prompt_llmlingua2`, step for step (reference §4, §17), over the
+/// three backends it needs. Pure: no I/O; every reference crash becomes a `CompressionError`
+/// whose message starts with the Python exception type.
+struct LLMLingua2: Sendable {
+    let family: CompressorFamily
+    let tokenizer: any PieceTokenizer
+    let counter: any TokenCounter
+    let model: any KeepProbabilityModel
+    /// `special_tokens_map` values except `additional_special_tokens`, after llmlingua's pad rule.
+    let specialTokens: Set<ExactString>
+    var maxBatchSize: Int = 50
+    static let maxForceTokens = 100
+
+    /// Everything one call computes once and reuses.
+    struct CallState {
+        let settings: CompressionSettings
+        let placeholders: PlaceholderMap
+        let merger: WordMerger
+        var counts: [ExactString: Int] = [:]
+        var modelCache: [ExactString: ChunkTokens] = [:]
+
+        /// cl100k count of a word, cached per distinct string within the call.
+        mutating func count(_ text: String, counter: any TokenCounter) throws -> Int {
+            let key = ExactString(text)
+            if let n = counts[key] { return n }
+            let n = try LLMLingua2.count(text, counter: counter)
+            counts[key] = n
+            return n
+        }
+    }
+
+    static func count(_ text: String, counter: any TokenCounter) throws -> Int {
+        do { return try counter.count(text) } catch let e as CompressionError { throw e } catch {
+            throw CompressionError(.tokenizer, "token count failed: \(error)")
+        }
+    }
+
+    /// Model outputs for chunk texts, running only those not seen before in this call (the
+    /// context filter and the token level run the same chunks; the reference runs them twice).
+    func modelOutputs(for chunks: [String], run: inout CallState) throws -> [ChunkTokens] {
+        var missing: [String] = []
+        var seen = Set<ExactString>()
+        for c in chunks {
+            let k = ExactString(c)
+            if run.modelCache[k] == nil && seen.insert(k).inserted { missing.append(c) }
+        }
+        if !missing.isEmpty {
+            let pass = ModelPass(tokenizer: tokenizer, model: model, maxBatchSize: maxBatchSize)
+            for (text, out) in zip(missing, try pass.run(missing)) { run.modelCache[ExactString(text)] = out }
+        }
+        return chunks.map { run.modelCache[ExactString($0)] ?? ChunkTokens(tokens: [], probabilities: []) }
+    }
+
+    func compress(_ input: [String], settings s: CompressionSettings) throws -> CompressionResult {
+        guard s.forceTokens.count <= Self.maxForceTokens else {
+            throw CompressionError.python("AssertionError", "\(s.forceTokens.count) force tokens, at most \(Self.maxForceTokens) are allowed")
+        }
+        let placeholders = try PlaceholderMap(forceTokens: s.forceTokens, tokenizer: tokenizer)
+        for e in placeholders.entries where tokenizer.tokenToId(e.placeholder) == nil {
+            throw CompressionError(.tokenizer, "the tokenizer has no \(e.placeholder) token for force token \(e.original.debugDescription): save the checkpoint after llmlingua's placeholder resize, as the released ones are")
+        }
+        let chunkEnd = placeholders.chunkEndSet(s.chunkEndTokens)
+        let merger = WordMerger(family: family, specialTokens: specialTokens,
+                                forceTokens: Set(s.forceTokens.map(ExactString.init)),
+                                placeholders: placeholders, forceReserveDigit: s.forceReserveDigit)
+        var run = CallState(settings: s, placeholders: placeholders, merger: merger)
+
+        var useContextFilter = s.useContextLevelFilter
+        if input.count == 1 && useContextFilter { useContextFilter = false }
+
+        var nOriginal = 0
+        var chunked: [[String]] = []
+        chunked.reserveCapacity(input.count)
+        for text in input {
+            nOriginal += try Self.count(text, counter: counter)
+            chunked.append(try Chunking.chunk(placeholders.substitute(text), tokenizer: tokenizer, chunkEnd: chunkEnd))
+        }
+
+        if useContextFilter {
+            return try compressWithContextFilter(chunked, nOriginal: nOriginal, run: &run)
+        }
+        var rate = s.rate
+        if s.targetToken > 0 {
+            guard nOriginal != 0 else { throw CompressionError.zeroDivision("target_token / origin tokens, and the input has no tokens") }
+            rate = min(Double(s.targetToken) / Double(nOriginal), 1.0)
+        }
+        let reduce = s.useTokenLevelFilter ? Self.reduceRate(rate) : 0
+        let out = try compressChunks(chunked, reduceRate: reduce, run: &run)
+        return try makeResult(out, nOriginal: nOriginal, words: out.words.flatMap { $0 },
+                              labels: out.labels.flatMap { $0 },
+                              probabilities: out.probabilities.map { $0.flatMap { $0 } }, settings: s)
+    }
+}

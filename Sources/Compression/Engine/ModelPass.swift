@@ -1,0 +1,75 @@
+/// One chunk after the forward pass: the active tokens (as `convert_ids_to_tokens` gives them back)
+/// and their float32 keep probabilities.
+struct ChunkTokens: Sendable {
+    var tokens: [String]
+    var probabilities: [Float]
+}
+
+/// llmlingua's `TokenClfDataset` plus the forward loop (§4.7–4.8), quirks included:
+/// - the dataset is built without a model name, so it always wraps pieces in the BERT strings
+///   `[CLS]` … `[SEP]`; for XLM-R these are not in the vocabulary and become `<unk>` (id 3);
+/// - a row longer than 512 is cut to 512, dropping the trailing `[SEP]` of a 511-piece chunk;
+/// - the attention mask compares token *text* with `"[PAD]"`, so a literal `[PAD]` piece in the
+///   text is masked out too; padding itself is not materialised here (masked positions of padding
+///   do not change the active positions' outputs);
+/// - tokens are read back from the ids (`convert_ids_to_tokens`), so unknown pieces come back as
+///   the unknown token; a row with a single active position comes back from torch's
+///   `squeeze().tolist()` as a bare id, whose token string llmlingua then zips character by
+///   character — only its first character survives, paired with the one probability.
+struct ModelPass: Sendable {
+    static let maxSequenceLength = 512
+    static let cls = "[CLS]", sep = "[SEP]", pad = "[PAD]"
+
+    let tokenizer: any PieceTokenizer
+    let model: any KeepProbabilityModel
+    let maxBatchSize: Int
+
+    func run(_ chunks: [String]) throws -> [ChunkTokens] {
+        var rows: [[Int32]] = []
+        var masks: [[Bool]] = []
+        rows.reserveCapacity(chunks.count)
+        masks.reserveCapacity(chunks.count)
+        for text in chunks {
+            var seq = [Self.cls]
+            seq.append(contentsOf: try tokenizer.tokenize(text))
+            seq.append(Self.sep)
+            if seq.count > Self.maxSequenceLength { seq.removeLast(seq.count - Self.maxSequenceLength) }
+            masks.append(seq.map { !PyString.equal($0, Self.pad) })
+            rows.append(tokenizer.convertTokensToIds(seq).map { Int32(truncatingIfNeeded: $0) })
+        }
+        var out: [ChunkTokens] = []
+        out.reserveCapacity(chunks.count)
+        var start = 0
+        while start < rows.count {
+            let end = min(start + max(maxBatchSize, 1), rows.count)
+            let batchMasks = Array(masks[start..<end])
+            let anyMasked = batchMasks.contains { $0.contains(false) }
+            let probs = try model.keepProbabilities(ids: Array(rows[start..<end]),
+                                                    attentionMask: anyMasked ? batchMasks : nil)
+            guard probs.count == end - start else {
+                throw CompressionError(.model, "the model returned \(probs.count) rows for \(end - start) chunks")
+            }
+            for (k, rowProbs) in probs.enumerated() {
+                let ids = rows[start + k], mask = batchMasks[k]
+                guard rowProbs.count == ids.count else {
+                    throw CompressionError(.model, "the model returned \(rowProbs.count) probabilities for \(ids.count) tokens")
+                }
+                var activeIds: [Int] = [], activeProbs: [Float] = []
+                activeIds.reserveCapacity(ids.count)
+                activeProbs.reserveCapacity(ids.count)
+                for i in ids.indices where mask[i] {
+                    activeIds.append(Int(ids[i]))
+                    activeProbs.append(rowProbs[i])
+                }
+                var tokens = try tokenizer.convertIdsToTokens(activeIds)
+                if tokens.count == 1 {
+                    tokens = tokens[0].unicodeScalars.first.map { [String($0)] } ?? []
+                    activeProbs = Array(activeProbs.prefix(tokens.count))
+                }
+                out.append(ChunkTokens(tokens: tokens, probabilities: activeProbs))
+            }
+            start = end
+        }
+        return out
+    }
+}

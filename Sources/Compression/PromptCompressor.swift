@@ -1,0 +1,74 @@
+import Encoder
+import Foundation
+import Tokenizers
+
+/// LLMLingua-2 prompt compression, byte-identical to llmlingua 0.2.2's
+/// `PromptCompressor(use_llmlingua2=True).compress_prompt` for the same checkpoint and settings.
+/// Loads the checkpoint once (tokenizer, memory-mapped weights, cl100k) and is safe to call from
+/// many threads at once.
+public final class PromptCompressor: ContextCompressor {
+    /// `ModelFingerprint` of the checkpoint directory.
+    public let modelFingerprint: String
+    /// The checkpoint directory.
+    public let directory: URL
+    /// The rule set, from `config.json`'s `model_type` (never from the path).
+    public let family: CompressorFamily
+    let engine: LLMLingua2
+
+    /// A model directory or a Hugging Face repo id (`microsoft/llmlingua-2-xlm-roberta-large-meetingbank`).
+    public convenience init(model: String, resolver: ModelResolver = .init(), maxBatchSize: Int = 50) throws {
+        let resolved = try resolver.resolve(model)
+        try self.init(directory: resolved.directory, fingerprint: resolved.fingerprint, maxBatchSize: maxBatchSize)
+    }
+
+    /// A model directory with `config.json`, `tokenizer.json` and `model.safetensors`.
+    public convenience init(directory: URL, fingerprint: String? = nil, maxBatchSize: Int = 50) throws {
+        let b = try Self.loadBackends(directory: directory)
+        self.init(family: b.family, tokenizer: b.tokenizer, counter: try Cl100kCounter(),
+                  model: ClassifierModel(b.classifier), specialTokens: b.specialTokens,
+                  fingerprint: try fingerprint ?? ModelFingerprint.compute(directory: directory),
+                  directory: directory, maxBatchSize: maxBatchSize)
+    }
+
+    /// A compressor over given backends (tests, benchmarks, other encoders): the family's rules,
+    /// the encoder tokenizer, the cl100k counter, the model, and llmlingua's special-token set.
+    public init(family: CompressorFamily, tokenizer: any PieceTokenizer, counter: any TokenCounter,
+                model: any KeepProbabilityModel, specialTokens: Set<String>, fingerprint: String,
+                directory: URL = URL(fileURLWithPath: "/"), maxBatchSize: Int = 50) {
+        self.directory = directory
+        self.family = family
+        self.modelFingerprint = fingerprint
+        self.engine = LLMLingua2(family: family, tokenizer: tokenizer, counter: counter, model: model,
+                                 specialTokens: Set(specialTokens.map(ExactString.init)), maxBatchSize: maxBatchSize)
+    }
+
+    /// The pieces a directory holds, for callers that want to wrap one of them (e.g. time the model).
+    public static func loadBackends(directory: URL) throws
+        -> (family: CompressorFamily, tokenizer: HFTokenizer, classifier: TokenClassifier, specialTokens: Set<String>) {
+        let classifier = try TokenClassifier.load(directory: directory)
+        let family: CompressorFamily
+        switch classifier.config.modelType {
+        case "bert": family = .bert
+        case "xlm-roberta": family = .xlmRoberta
+        case let other:
+            throw CompressionError(.model, "\(directory.path)/config.json: model_type \"\(other)\" is not an LLMLingua-2 family (bert or xlm-roberta)")
+        }
+        guard classifier.hasClassifier, classifier.config.numLabels >= 2 else {
+            throw CompressionError(.model, "\(directory.path): the checkpoint has no 2-way token-classification head")
+        }
+        let tokenizer = try HFTokenizer(contentsOf: directory.appendingPathComponent("tokenizer.json"))
+        let special = try SpecialTokens.load(directory: directory, family: family,
+                                             configPadTokenId: classifier.config.padTokenId, tokenizer: tokenizer)
+        return (family, tokenizer, classifier, special)
+    }
+
+    /// Compresses a list of contexts (llmlingua `compress_prompt(context_list, **settings)`).
+    public func compress(_ contexts: [String], settings: CompressionSettings) throws -> CompressionResult {
+        try engine.compress(contexts, settings: settings)
+    }
+
+    /// Compresses one text (llmlingua `compress_prompt(text, **settings)`).
+    public func compress(_ context: String, settings: CompressionSettings = CompressionSettings()) throws -> CompressionResult {
+        try engine.compress([context], settings: settings)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// Working memory of one forward pass over a pack of sequences; owned by one call, never shared.
+final class Scratch {
+    let hidden, q, k, v, context, inner, scores: UnsafeMutablePointer<Float>
+
+    init(config: EncoderConfig, tokens: Int, longest: Int) {
+        let rows = tokens * config.hiddenSize
+        hidden = .allocate(capacity: rows)
+        q = .allocate(capacity: rows)
+        k = .allocate(capacity: rows)
+        v = .allocate(capacity: rows)
+        context = .allocate(capacity: rows)
+        inner = .allocate(capacity: tokens * config.intermediateSize)
+        scores = .allocate(capacity: max(longest * longest, 1))
+    }
+
+    deinit {
+        for p in [hidden, q, k, v, context, inner, scores] { p.deallocate() }
+    }
+}
+
+extension TokenClassifier {
+    /// Position ids as transformers computes them: 0..<n for BERT; for RoBERTa
+    /// `padding_idx + cumsum(id != padding_idx) * (id != padding_idx)` (create_position_ids_from_input_ids).
+    func positionIds(_ ids: [Int32]) -> [Int] {
+        guard config.family == .roberta else { return Array(0..<ids.count) }
+        let pad = config.padTokenId
+        var running = 0
+        return ids.map { id in
+            if Int(id) == pad { return pad }
+            running += 1
+            return pad + running
+        }
+    }
+
+    /// Runs embeddings and every transformer layer; the last hidden state ends in `scratch.hidden`.
+    func encode(_ pack: [[Int32]], scratch s: Scratch) throws {
+        let h = config.hiddenSize, inner = config.intermediateSize
+        let heads = config.numAttentionHeads, dh = config.headDim
+        let tokens = pack.reduce(0) { $0 + $1.count }
+        let w = weights
+
+        // Embeddings: (word + token_type[0]) + position, then LayerNorm.
+        var row = 0
+        for ids in pack {
+            let positions = positionIds(ids)
+            for (t, id) in ids.enumerated() {
+                let out = s.hidden + (row + t) * h
+                let word = w.wordEmbeddings.pointer + Int(id) * h
+                let position = w.positionEmbeddings.pointer + positions[t] * h
+                let type = w.tokenTypeEmbeddings.pointer
+                for j in 0..<h { out[j] = (word[j] + type[j]) + position[j] }
+            }
+            row += ids.count
+        }
+        Kernels.layerNorm(s.hidden, residual: nil, rows: tokens, columns: h, gamma: w.embeddingNorm.pointer,
+                          beta: w.embeddingNormBias.pointer, eps: config.layerNormEps, out: s.hidden)
+
+        let scale = 1 / Float(dh).squareRoot()
+        for layer in w.layers {
+            try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.query, bias: layer.queryBias, out: s.q, outFeatures: h)
+            try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.key, bias: layer.keyBias, out: s.k, outFeatures: h)
+            try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.value, bias: layer.valueBias, out: s.v, outFeatures: h)
+
+            // Self-attention per sequence at its own length (no padding, so no mask is needed).
+            var offset = 0
+            for ids in pack {
+                let n = ids.count
+                for head in 0..<heads {
+                    let column = offset * h + head * dh
+                    try GEMM.sgemm(m: n, n: n, k: dh, alpha: scale, a: s.q + column, lda: h, b: s.k + column, ldb: h,
+                                   transposeB: true, beta: 0, c: s.scores, ldc: n)
+                    Kernels.softmaxRows(s.scores, rows: n, columns: n)
+                    try GEMM.sgemm(m: n, n: dh, k: n, a: s.scores, lda: n, b: s.v + column, ldb: h,
+                                   transposeB: false, beta: 0, c: s.context + column, ldc: h)
+                }
+                offset += n
+            }
+
+            try linear(s.context, tokens: tokens, inFeatures: h, weight: layer.attentionOut, bias: layer.attentionOutBias,
+                       out: s.q, outFeatures: h)
+            Kernels.layerNorm(s.q, residual: s.hidden, rows: tokens, columns: h, gamma: layer.attentionNorm.pointer,
+                              beta: layer.attentionNormBias.pointer, eps: config.layerNormEps, out: s.hidden)
+
+            try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.intermediate, bias: layer.intermediateBias,
+                       out: s.inner, outFeatures: inner)
+            Kernels.gelu(s.inner, count: tokens * inner)
+            try linear(s.inner, tokens: tokens, inFeatures: inner, weight: layer.output, bias: layer.outputBias,
+                       out: s.q, outFeatures: h)
+            Kernels.layerNorm(s.q, residual: s.hidden, rows: tokens, columns: h, gamma: layer.outputNorm.pointer,
+                              beta: layer.outputNormBias.pointer, eps: config.layerNormEps, out: s.hidden)
+        }
+    }
+
+    /// out[tokens × outFeatures] = input · weightᵀ + bias (PyTorch `Linear`).
+    private func linear(_ input: UnsafePointer<Float>, tokens: Int, inFeatures: Int, weight: WeightTensor,
+                        bias: WeightTensor, out: UnsafeMutablePointer<Float>, outFeatures: Int) throws {
+        Kernels.fillRows(out, rows: tokens, columns: outFeatures, bias: bias.pointer)
+        try GEMM.sgemm(m: tokens, n: outFeatures, k: inFeatures, a: input, lda: inFeatures, b: weight.pointer,
+                       ldb: inFeatures, transposeB: true, beta: 1, c: out, ldc: outFeatures)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// A BERT or XLM-RoBERTa token classifier (LLMLingua-2's model) loaded from a checkpoint directory.
+/// The weights are read-only (F32 tensors used in place from the memory map), and every call
+/// allocates its own scratch memory, so one instance may be called from many threads at once.
+/// GEMM threading follows the calling thread's OpenMP setting (see `GEMM.setThreadsForCurrentThread`).
+public final class TokenClassifier: Sendable {
+    public let config: EncoderConfig
+    /// False for a plain base-encoder checkpoint (no `classifier.*`): only `lastHiddenState` works.
+    public let hasClassifier: Bool
+    /// Sequences of one call are packed into forward passes of at most this many tokens
+    /// (dense layers see all of them as one matrix; attention runs per sequence at its own length).
+    public let maxPackTokens: Int
+    let weights: EncoderWeights
+    let checkpointPath: String
+
+    /// Longest sequence the position table allows (512 for both released families).
+    public var maxSequenceLength: Int {
+        config.family == .bert ? config.maxPositionEmbeddings : config.maxPositionEmbeddings - config.padTokenId - 1
+    }
+
+    /// Loads `config.json` and `model.safetensors` from a model directory.
+    public static func load(directory: URL, maxPackTokens: Int = 4096) throws -> TokenClassifier {
+        let config = try EncoderConfig.load(directory.appendingPathComponent("config.json"))
+        return try TokenClassifier(config: config, checkpoint: directory.appendingPathComponent("model.safetensors"),
+                                   maxPackTokens: maxPackTokens)
+    }
+
+    public init(config: EncoderConfig, checkpoint: URL, maxPackTokens: Int = 4096) throws {
+        let file = try SafetensorsFile(url: checkpoint)
+        self.config = config
+        self.weights = try EncoderWeights(file: file, config: config)
+        self.hasClassifier = weights.classifier != nil
+        self.maxPackTokens = max(maxPackTokens, 1)
+        self.checkpointPath = checkpoint.path
+    }
+
+    /// Per sequence, the logits as a flat row-major [length × numLabels] array.
+    public func logits(_ batch: [[Int32]]) throws -> [[Float]] {
+        guard let classifier = weights.classifier, let bias = weights.classifierBias else {
+            throw EncoderError(.missingTensor, "checkpoint has no token-classification head", file: checkpointPath,
+                               item: "classifier.weight")
+        }
+        let labels = config.numLabels, h = config.hiddenSize
+        return try run(batch) { hidden, tokens, lengths in
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: tokens * labels)
+            defer { out.deallocate() }
+            Kernels.fillRows(out, rows: tokens, columns: labels, bias: bias.pointer)
+            try GEMM.sgemm(m: tokens, n: labels, k: h, a: hidden, lda: h, b: classifier.pointer, ldb: h,
+                           transposeB: true, beta: 1, c: out, ldc: labels)
+            return Self.split(out, lengths: lengths, width: labels)
+        }
+    }
+
+    /// Per sequence, P(label 1) at each token: softmax over the logits, column 1, as llmlingua reads it.
+    public func keepProbabilities(_ batch: [[Int32]]) throws -> [[Float]] {
+        guard config.numLabels >= 2 else {
+            throw EncoderError(.badConfig, "keep probability needs at least 2 labels", file: checkpointPath, item: "num_labels")
+        }
+        let labels = config.numLabels
+        return try logits(batch).map { row in
+            (0..<(row.count / labels)).map { t in
+                let base = t * labels
+                var m = row[base]
+                for j in 1..<labels { m = max(m, row[base + j]) }
+                var total: Float = 0
+                for j in 0..<labels { total += Foundation.exp(row[base + j] - m) }
+                return Foundation.exp(row[base + 1] - m) / total
+            }
+        }
+    }
+
+    /// Per sequence, the encoder's last hidden state as a flat row-major [length × hiddenSize] array.
+    public func lastHiddenState(_ batch: [[Int32]]) throws -> [[Float]] {
+        let h = config.hiddenSize
+        return try run(batch) { hidden, _, lengths in Self.split(hidden, lengths: lengths, width: h) }
+    }
+
+    private static func split(_ p: UnsafePointer<Float>, lengths: [Int], width: Int) -> [[Float]] {
+        var offset = 0
+        return lengths.map { length in
+            defer { offset += length * width }
+            return Array(UnsafeBufferPointer(start: p + offset, count: length * width))
+        }
+    }
+
+    /// Validates the batch, packs it, runs the encoder and hands each pack's hidden states to `head`.
+    private func run(_ batch: [[Int32]],
+                     head: (UnsafePointer<Float>, Int, [Int]) throws -> [[Float]]) throws -> [[Float]] {
+        for (index, ids) in batch.enumerated() {
+            guard ids.count <= maxSequenceLength else {
+                throw EncoderError(.invalidInput, "sequence has \(ids.count) tokens, more than \(maxSequenceLength)",
+                                   item: "sequence \(index)")
+            }
+            if let bad = ids.first(where: { $0 < 0 || Int($0) >= config.vocabSize }) {
+                throw EncoderError(.invalidInput, "token id \(bad) is outside the vocabulary (size \(config.vocabSize))",
+                                   item: "sequence \(index)")
+            }
+        }
+        var results: [[Float]] = []
+        results.reserveCapacity(batch.count)
+        var start = 0
+        while start < batch.count {
+            var end = start, tokens = 0
+            while end < batch.count, end == start || tokens + batch[end].count <= maxPackTokens {
+                tokens += batch[end].count
+                end += 1
+            }
+            let pack = Array(batch[start..<end])
+            let lengths = pack.map(\.count)
+            if tokens == 0 {
+                results.append(contentsOf: lengths.map { _ in [] })
+            } else {
+                let scratch = Scratch(config: config, tokens: tokens, longest: lengths.max() ?? 0)
+                try encode(pack, scratch: scratch)
+                results.append(contentsOf: try head(scratch.hidden, tokens, lengths))
+            }
+            start = end
+        }
+        return results
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// HF `Unigram` (sentencepiece unigram LM): Viterbi over the piece scores on byte positions,
+/// exactly as tokenizers' `encode_optimized`: candidates in increasing length, a strict `>` to
+/// replace, an unknown single character scored `min_score - 10`, and consecutive unknowns fused
+/// into one piece that keeps the original text (id `unk_id`).
+struct UnigramModel: HFModel {
+    let vocab: Vocabulary
+    let scores: [Double]
+    let unkId: Int32?
+    let minScore: Double
+    let byteFallback: Bool
+
+    init(_ node: JSONNode) throws {
+        let vocabNode = try node.required("vocab")
+        guard let items = vocabNode.value as? [Any] else { throw vocabNode.malformed("expected an array") }
+        var pieces: [String] = []
+        var scores: [Double] = []
+        pieces.reserveCapacity(items.count)
+        scores.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            guard let pair = item as? [Any], pair.count == 2, let piece = pair[0] as? String,
+                  let score = pair[1] as? NSNumber else {
+                throw vocabNode.malformed("expected [piece, score]", at: "[\(i)]")
+            }
+            pieces.append(piece)
+            scores.append(score.doubleValue)
+        }
+        vocab = Vocabulary(pieces: pieces)
+        self.scores = scores
+        var minScore = Double.infinity
+        for s in scores where s < minScore { minScore = s }
+        self.minScore = minScore
+        if let u = try node.optional("unk_id") {
+            let id = try u.int()
+            guard id >= 0 && id < pieces.count else { throw u.malformed("unk_id \(id) is outside the vocabulary") }
+            unkId = Int32(id)
+        } else {
+            unkId = nil
+        }
+        byteFallback = try node.bool("byte_fallback", default: false)
+        if byteFallback { throw node.unsupported("byte_fallback is not supported", at: "byte_fallback") }
+    }
+
+    var vocabSize: Int { vocab.pieces.count }
+    var vocabEntries: [(String, Int)] { vocab.entries }
+    var unknownTokenId: Int? { unkId.map(Int.init) }
+    func tokenToId(_ bytes: [UInt8]) -> Int32? { vocab.id(bytes) }
+    func idToToken(_ id: Int) -> String? { vocab.token(id) }
+
+    func tokenize(_ word: ArraySlice<UInt8>, into sink: inout TokenSink) {
+        let n = word.count
+        if n == 0 { return }
+        let base = word.startIndex
+        let unkScore = minScore - 10.0
+        let trie = vocab.trie
+        // best[k]: best path ending at byte k: score, start (-1 = none), id.
+        var bestScore = [Double](repeating: 0, count: n + 1)
+        var bestStart = [Int32](repeating: -1, count: n + 1)
+        var bestId = [Int32](repeating: -1, count: n + 1)
+        word.withUnsafeBufferPointer { w in
+            var start = 0
+            while start < n {
+                let here = bestScore[start]
+                let mblen = UTF8Scalars.length(w[start])
+                var hasSingle = false
+                var node: Int32 = 0
+                var i = start
+                while i < n {
+                    node = trie.child(node, w[i])
+                    if node < 0 { break }
+                    i += 1
+                    let id = trie.value(node)
+                    if id >= 0 {
+                        let cand = scores[Int(id)] + here
+                        if bestStart[i] < 0 || cand > bestScore[i] {
+                            bestScore[i] = cand; bestStart[i] = Int32(start); bestId[i] = id
+                        }
+                        if i - start == mblen { hasSingle = true }
+                    }
+                }
+                if !hasSingle {
+                    let end = min(start + mblen, n)
+                    let cand = unkScore + here
+                    if bestStart[end] < 0 || cand > bestScore[end] {
+                        bestScore[end] = cand; bestStart[end] = Int32(start); bestId[end] = unkId ?? -1
+                    }
+                }
+                start += mblen
+            }
+        }
+        // Backtrack, fusing runs of unknowns.
+        var spans: [(Int, Int, Int32)] = []
+        var end = n
+        var fusedStart = -1, fusedEnd = -1
+        while end > 0 {
+            let s = Int(bestStart[end])
+            let id = bestId[end]
+            if let unk = unkId, id == unk {
+                if fusedStart < 0 { fusedEnd = end }
+                fusedStart = s
+            } else {
+                if fusedStart >= 0 { spans.append((fusedStart, fusedEnd, unkId ?? -1)); fusedStart = -1 }
+                spans.append((s, end, id))
+            }
+            end = s
+        }
+        if fusedStart >= 0 { spans.append((fusedStart, fusedEnd, unkId ?? -1)) }
+        for (s, e, id) in spans.reversed() {
+            // HF maps each piece string back through the vocabulary (a fused unknown may spell a piece).
+            let piece = word[(base + s)..<(base + e)]
+            var finalId = id
+            if id == unkId || id < 0 {
+                if let v = trie.lookup(piece) { finalId = v } else { finalId = unkId ?? -1 }
+            }
+            sink.add(finalId, piece)
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+
+/// HF `Replace`: every non-overlapping match of a literal string or a regex becomes `content`.
+struct ReplaceNormalizer: HFNormalizer {
+    enum Pattern: Sendable { case literal([UInt8]), regex(SimpleRegex) }
+    let pattern: Pattern
+    let content: [UInt8]
+
+    init(_ node: JSONNode) throws {
+        content = Array(try node.string("content").utf8)
+        pattern = try ReplaceNormalizer.pattern(try node.required("pattern"))
+    }
+
+    static func pattern(_ p: JSONNode) throws -> Pattern {
+        if let s = try p.optional("String") { return .literal(Array(try s.string().utf8)) }
+        if let r = try p.optional("Regex") {
+            let text = try r.string()
+            do { return .regex(try SimpleRegex(text)) } catch let e as SimpleRegex.Unsupported {
+                throw r.unsupported("regex \(text.debugDescription) is beyond the supported subset: \(e.message)")
+            }
+        }
+        throw p.malformed("pattern must be {\"String\": …} or {\"Regex\": …}")
+    }
+
+    func normalize(_ input: [UInt8]) -> [UInt8] {
+        ReplaceNormalizer.replace(input, pattern, content)
+    }
+
+    static func replace(_ input: [UInt8], _ pattern: Pattern, _ content: [UInt8]) -> [UInt8] {
+        switch pattern {
+        case .literal(let lit):
+            guard !lit.isEmpty, input.count >= lit.count else { return input }
+            var out: [UInt8] = []
+            out.reserveCapacity(input.count)
+            var i = 0
+            let first = lit[0]
+            while i < input.count {
+                if input[i] == first && i + lit.count <= input.count && input[i..<(i + lit.count)].elementsEqual(lit) {
+                    out.append(contentsOf: content); i += lit.count
+                } else {
+                    out.append(input[i]); i += 1
+                }
+            }
+            return out
+        case .regex(let re):
+            var scalars: [UInt32] = []
+            var offsets: [Int] = []
+            scalars.reserveCapacity(input.count)
+            var i = 0
+            while i < input.count {
+                let (v, len) = UTF8Scalars.decode(input, at: i)
+                scalars.append(v); offsets.append(i); i += len
+            }
+            offsets.append(input.count)
+            let found = re.matches(in: scalars)
+            if found.isEmpty { return input }
+            var out: [UInt8] = []
+            out.reserveCapacity(input.count)
+            var last = 0
+            for m in found {
+                out.append(contentsOf: input[last..<offsets[m.lowerBound]])
+                out.append(contentsOf: content)
+                last = offsets[m.upperBound]
+            }
+            out.append(contentsOf: input[last...])
+            return out
+        }
+    }
+}
+
+/// HF `Sequence` of normalisers, applied in order.
+struct SequenceNormalizer: HFNormalizer {
+    let steps: [any HFNormalizer]
+    func normalize(_ input: [UInt8]) -> [UInt8] {
+        var s = input
+        for step in steps { s = step.normalize(s) }
+        return s
+    }
+}
+
+/// HF `NFC`/`NFD`/`NFKC`/`NFKD` through Foundation's Unicode normalisation.
+struct UnicodeFormNormalizer: HFNormalizer {
+    enum Form: Sendable { case nfc, nfd, nfkc, nfkd }
+    let form: Form
+    func normalize(_ input: [UInt8]) -> [UInt8] {
+        let s = UTF8Scalars.string(input)
+        switch form {
+        case .nfc: return Array(s.precomposedStringWithCanonicalMapping.utf8)
+        case .nfd: return Array(s.decomposedStringWithCanonicalMapping.utf8)
+        case .nfkc: return Array(s.precomposedStringWithCompatibilityMapping.utf8)
+        case .nfkd: return Array(s.decomposedStringWithCompatibilityMapping.utf8)
+        }
+    }
+}
+
+/// HF `Lowercase`: per-scalar full lowercase mapping (no context rules, like Rust `to_lowercase` per char).
+struct LowercaseNormalizer: HFNormalizer {
+    func normalize(_ input: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count)
+        var i = 0
+        while i < input.count {
+            let b = input[i]
+            if b < 0x80 {
+                out.append(b >= 0x41 && b <= 0x5A ? b + 32 : b); i += 1; continue
+            }
+            let (v, len) = UTF8Scalars.decode(input, at: i)
+            i += len
+            if let s = Unicode.Scalar(v) {
+                for l in s.properties.lowercaseMapping.unicodeScalars { UTF8Scalars.append(l.value, to: &out) }
+            }
+        }
+        return out
+    }
+}
+
+/// HF `Strip`: removes leading and/or trailing whitespace.
+struct StripNormalizer: HFNormalizer {
+    let left: Bool, right: Bool
+    func normalize(_ input: [UInt8]) -> [UInt8] {
+        var scalars: [(UInt32, Range<Int>)] = []
+        var i = 0
+        while i < input.count {
+            let (v, len) = UTF8Scalars.decode(input, at: i)
+            scalars.append((v, i..<(i + len))); i += len
+        }
+        var lo = 0, hi = scalars.count
+        if left { while lo < hi && UTF8Scalars.isWhitespace(scalars[lo].0) { lo += 1 } }
+        if right { while hi > lo && UTF8Scalars.isWhitespace(scalars[hi - 1].0) { hi -= 1 } }
+        if lo == hi { return [] }
+        return Array(input[scalars[lo].1.lowerBound..<scalars[hi - 1].1.upperBound])
+    }
+}
+
+/// HF `Prepend`: puts a string in front of a non-empty segment.
+struct PrependNormalizer: HFNormalizer {
+    let prefix: [UInt8]
+    func normalize(_ input: [UInt8]) -> [UInt8] { input.isEmpty ? input : prefix + input }
+}
+
+enum NormalizerFactory {
+    static func make(_ node: JSONNode) throws -> any HFNormalizer {
+        let type = try node.type()
+        switch type {
+        case "BertNormalizer": return try BertNormalizer(node)
+        case "Precompiled": return try PrecompiledNormalizer(node)
+        case "Replace": return try ReplaceNormalizer(node)
+        case "Sequence":
+            return SequenceNormalizer(steps: try node.required("normalizers").array().map(make))
+        case "NFC": return UnicodeFormNormalizer(form: .nfc)
+        case "NFD": return UnicodeFormNormalizer(form: .nfd)
+        case "NFKC": return UnicodeFormNormalizer(form: .nfkc)
+        case "NFKD": return UnicodeFormNormalizer(form: .nfkd)
+        case "Lowercase": return LowercaseNormalizer()
+        case "Strip":
+            return StripNormalizer(left: try node.bool("strip_left", default: true),
+                                   right: try node.bool("strip_right", default: true))
+        case "Prepend": return PrependNormalizer(prefix: Array(try node.string("prepend").utf8))
+        default:
+            throw node.unsupported("unsupported normalizer type \(type.debugDescription)", at: "type")
+        }
+    }
+}

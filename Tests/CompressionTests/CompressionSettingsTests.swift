@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+@testable import Compression
+
+@Suite struct CompressionSettingsTests {
+    @Test func absentKeysKeepCompressPromptDefaults() throws {
+        let s = try JSONDecoder().decode(CompressionSettings.self, from: Data(#"{"rate": 0.33, "force_tokens": ["\n", "."]}"#.utf8))
+        #expect(s.rate == 0.33)
+        #expect(s.forceTokens == ["\n", "."])
+        #expect(s.targetToken == -1)
+        #expect(s.useContextLevelFilter)            // compress_prompt's default, not compress_prompt_llmlingua2's
+        #expect(s.forceContextIds == nil)
+        #expect(s.chunkEndTokens == [".", "\n"])
+        #expect(s.wordSep == "\t\t|\t\t")
+    }
+
+    @Test func roundTripsUnderLlmlinguaNames() throws {
+        var s = CompressionSettings()
+        s.dropConsecutive = true
+        s.forceContextIds = [0, 2]
+        let data = try JSONEncoder().encode(s)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        #expect(object?["drop_consecutive"] as? Bool == true)
+        #expect(Set(object?.keys.map { $0 } ?? []) == Set(CompressionSettings.keywordNames))
+        #expect(try JSONDecoder().decode(CompressionSettings.self, from: data) == s)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Encoder
+
+/// Logits and keep probabilities against PyTorch (transformers 4.57.6) on the tiny fixture models.
+@Suite struct ParityTests {
+    static let models: [(String, URL)] = [("tiny-bert", FixturePaths.tinyBERT), ("tiny-xlmr", FixturePaths.tinyXLMR)]
+
+    @Test(arguments: ["tiny-bert", "tiny-xlmr"])
+    func logitsMatchReferenceInOnePackedCall(model: String) throws {
+        let directory = model == "tiny-bert" ? FixturePaths.tinyBERT : FixturePaths.tinyXLMR
+        let fixtures = try EncoderFixture.load(model)
+        #expect(fixtures.count >= 20)
+        #expect(fixtures.contains { $0.input_ids.count == 512 })
+        #expect(fixtures.contains { $0.case == "placeholder" })
+        #expect(fixtures.contains { $0.case == "special" })
+        if model == "tiny-xlmr" {
+            #expect(fixtures.filter { $0.case == "llmlingua" }.allSatisfy { $0.input_ids.first == 3 && $0.input_ids.last == 3 })
+        }
+        let classifier = try TokenClassifier.load(directory: directory)
+        let batch = fixtures.map(\.input_ids)
+        let logits = try classifier.logits(batch)
+        let probs = try classifier.keepProbabilities(batch)
+        for (index, fixture) in fixtures.enumerated() {
+            let label = "\(fixture.case) \(fixture.id)#\(fixture.chunk)"
+            #expect(maxAbsDifference(logits[index], fixture.logits) <= 1e-4, "logits \(label)")
+            #expect(maxAbsDifference(probs[index], fixture.prob1) <= 1e-5, "prob1 \(label)")
+        }
+    }
+
+    @Test func packingDoesNotChangeResults() throws {
+        let fixtures = try EncoderFixture.load("tiny-xlmr")
+        let batch = fixtures.prefix(12).map(\.input_ids)
+        let packed = try TokenClassifier.load(directory: FixturePaths.tinyXLMR).logits(batch)
+        let single = try TokenClassifier.load(directory: FixturePaths.tinyXLMR, maxPackTokens: 1).logits(batch)
+        for (a, b) in zip(packed, single) { #expect(maxAbsDifference(a, b) <= 1e-5) }
+    }
+
+    @Test func robertaPositionsFollowPaddingIndex() throws {
+        let classifier = try TokenClassifier.load(directory: FixturePaths.tinyXLMR)
+        #expect(classifier.positionIds([3, 5, 1, 7]) == [2, 3, 1, 4])
+        #expect(classifier.maxSequenceLength == 512)
+        let bert = try TokenClassifier.load(directory: FixturePaths.tinyBERT)
+        #expect(bert.positionIds([2, 0, 9]) == [0, 1, 2])
+    }
+
+    @Test func emptyAndInvalidSequences() throws {
+        let classifier = try TokenClassifier.load(directory: FixturePaths.tinyBERT)
+        #expect(try classifier.logits([[], [2, 3]]).map(\.count) == [0, 4])
+        #expect(throws: EncoderError.self) { try classifier.logits([[2, 2100]]) }
+        #expect(throws: EncoderError.self) { try classifier.logits([[Int32](repeating: 5, count: 513)]) }
+    }
+
+    @Test func concurrentCallsEqualSequentialCalls() throws {
+        let classifier = try TokenClassifier.load(directory: FixturePaths.tinyBERT)
+        let batch = try EncoderFixture.load("tiny-bert").map(\.input_ids)
+        let sequential = try batch.map { try classifier.logits([$0])[0] }
+        let results = ResultBox(count: batch.count)
+        DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+            results.set(index, Result { try classifier.logits([batch[index]])[0] })
+        }
+        for index in batch.indices {
+            #expect(try results.get(index) == sequential[index])
+        }
+    }
+}
+
+/// Collects results written from concurrent workers (each index written once).
+final class ResultBox: @unchecked Sendable {
+    private var values: [Result<[Float], any Error>?]
+    private let lock = NSLock()
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Result<[Float], any Error>) { lock.withLock { values[index] = value } }
+    func get(_ index: Int) throws -> [Float] { try lock.withLock { values[index] }!.get() }
+}
