@@ -45,7 +45,7 @@ enum CLILogging {
 /// Turns library errors into one line on standard error and an exit code a scheduler can act on:
 /// 2 configuration (fail this index, do not retry), 3 locked, 4 plan mismatch, 5 disk full,
 /// 1 anything else (retryable).
-enum CLIFailure {
+enum RunFailure {
     static func exit(_ command: String, _ error: any Error) -> ExitCode {
         let line = "\(error)".replacingOccurrences(of: "\n", with: " ")
         FileHandle.standardError.write(Data("lingua \(command): \(line)\n".utf8))

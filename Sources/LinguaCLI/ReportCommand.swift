@@ -21,7 +21,7 @@ struct ReportCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("lingua report: the job is incomplete; the report covers finished records only\n".utf8))
             }
         } catch {
-            throw CLIFailure.exit("report", error)
+            throw RunFailure.exit("report", error)
         }
     }
 }

@@ -63,7 +63,7 @@ struct RunCommand: ParsableCommand {
             defer { display.finish() }
             summary = try runner.run()
         } catch {
-            throw CLIFailure.exit("run", error)
+            throw RunFailure.exit("run", error)
         }
         guard summary.complete else {
             let why = stop.isSet ? "interrupted" : "unfinished"

@@ -32,7 +32,7 @@ struct StatusCommand: ParsableCommand {
             }
             print(allDone ? "complete" : "incomplete")
         } catch {
-            throw CLIFailure.exit("status", error)
+            throw RunFailure.exit("status", error)
         }
     }
 }

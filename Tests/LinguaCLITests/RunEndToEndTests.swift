@@ -13,34 +13,43 @@ struct RunEndToEndTests {
     static let records = 160
 
     /// A harness with the corpus and job, plus the uninterrupted reference run's output lines.
-    func reference() throws -> (RunHarness, URL, [String], Double) {
+    func reference() throws -> (RunHarness, URL, [String]) {
         let h = try RunHarness()
         try h.writeCorpus(records: Self.records, extraLines: ["{\"_id\": \"bad\", \"context\": "])
         let job = try h.writeJob(shardSize: 8, workers: 2, checkpointEvery: 3)
         let ref = h.root.appendingPathComponent("Outputs/reference")
-        let started = Date()
         let r = try h.run(["run", job.path, "--output", ref.path])
-        let seconds = Date().timeIntervalSince(started)
         #expect(r.status == 0, "\(r.stderr)")
         let lines = try h.outputLines(ref)
         #expect(lines.count == Self.records)
-        return (h, job, lines, seconds)
+        return (h, job, lines)
     }
 
     @Test func sigkillAtRandomMomentsThenResumeLosesAndDuplicatesNothing() throws {
-        let (h, job, expected, seconds) = try reference()
+        let (h, job, expected) = try reference()
         let out = h.root.appendingPathComponent("Outputs/crash")
         var rng = SystemRandomNumberGenerator()
         var kills = 0
         var attempts = 0
-        // Kill at random moments (5–20% of an uninterrupted run's time, start-up included) until
-        // at least 5 kills landed mid-run; a run that finishes first ends the series early.
+        var progress: [Int] = []
+        // Each run is killed at a random moment once it has finished a new shard (so the kill
+        // lands in the middle of real work, usually mid-shard), until at least 5 kills landed;
+        // a run that finishes first ends the series early, which the checks below catch.
         while kills < 5 && attempts < 12 {
             attempts += 1
-            let delay = Double.random(in: (0.05 * seconds)...(0.2 * seconds), using: &rng)
-            if try h.runAndKill(["run", job.path, "--output", out.path], after: delay) { kills += 1 } else { break }
+            let before = h.partCount(out)
+            let delay = Double.random(in: 0...0.04, using: &rng)
+            guard try h.runAndKill(["run", job.path, "--output", out.path], when: { h.partCount(out) > before },
+                                   after: delay) else { break }
+            kills += 1
+            let st = try h.run(["status", job.path, "--output", out.path])
+            if let m = st.stdout.firstMatch(of: /records (\d+)\//), let n = Int(m.1) { progress.append(n) }
         }
+        print("crash test: \(kills) kills, records checkpointed after each: \(progress)")
         #expect(kills >= 5, "only \(kills) kills landed before the run finished; make the corpus bigger")
+        // The kills interrupted real work: progress moved between kills and was incomplete.
+        #expect(progress == progress.sorted() && Set(progress).count >= 3, "progress after each kill: \(progress)")
+        #expect((progress.last ?? 0) < Self.records + 1, "progress after each kill: \(progress)")
         let r = try h.run(["run", job.path, "--output", out.path])
         #expect(r.status == 0, "\(r.stderr)")
         let got = try h.outputLines(out)
@@ -54,7 +63,7 @@ struct RunEndToEndTests {
     }
 
     @Test func threePartsThenReportEqualOneProcess() throws {
-        let (h, job, expected, _) = try reference()
+        let (h, job, expected) = try reference()
         let out = h.root.appendingPathComponent("Outputs/parts")
         let envs: [[String: String]] = [
             ["LINGUA_SHARD_INDEX": "0", "LINGUA_SHARD_COUNT": "3"],
@@ -86,7 +95,7 @@ struct RunEndToEndTests {
     }
 
     @Test func aFullDiskFailsCleanlyThenResumes() throws {
-        let (h, job, expected, _) = try reference()
+        let (h, job, expected) = try reference()
         let out = h.root.appendingPathComponent("Outputs/full")
         // 256 blocks of 512 bytes: the state database outgrows it part-way through the run.
         let r1 = try h.run(["run", job.path, "--output", out.path], shell: "ulimit -f 256; exec")
@@ -101,7 +110,7 @@ struct RunEndToEndTests {
     }
 
     @Test func statusAndReportOfAFinishedRun() throws {
-        let (h, job, _, _) = try reference()
+        let (h, job, _) = try reference()
         let ref = h.root.appendingPathComponent("Outputs/reference")
         let s = try h.run(["status", job.path, "--output", ref.path])
         #expect(s.status == 0 && s.stdout.contains("complete") && s.stdout.contains("records \(Self.records + 1)/\(Self.records + 1)"))

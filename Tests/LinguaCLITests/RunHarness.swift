@@ -113,18 +113,27 @@ final class RunHarness {
                       stderr: String(decoding: e, as: UTF8.self), killed: p.terminationReason == .uncaughtSignal)
     }
 
-    /// Starts `lingua`, sends SIGKILL after `delay` seconds; true when it was killed mid-run.
-    func runAndKill(_ args: [String], after delay: Double) throws -> Bool {
+    /// Starts `lingua`, waits until `ready()` holds, then `delay` seconds more, and sends SIGKILL;
+    /// true when it was killed while still running.
+    func runAndKill(_ args: [String], when ready: () -> Bool, after delay: Double) throws -> Bool {
         let p = process(args)
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
+        let timeout = Date().addingTimeInterval(120)
+        while p.isRunning && !ready() && Date() < timeout { usleep(2_000) }
         let deadline = Date().addingTimeInterval(delay)
-        while p.isRunning && Date() < deadline { usleep(5_000) }
+        while p.isRunning && Date() < deadline { usleep(1_000) }
         guard p.isRunning else { return false }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         return true
+    }
+
+    /// Finished part files of a dataset (temporary ones excluded).
+    func partCount(_ output: URL, dataset: String = "docs") -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: output.appendingPathComponent("data/\(dataset)").path)) ?? []
+        return names.filter { $0.hasPrefix("part-") }.count
     }
 
     /// Every decompressed output line of `data/<dataset>/part-*.jsonl.zst`, in part order.
