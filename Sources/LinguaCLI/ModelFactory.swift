@@ -1,4 +1,6 @@
 import Compression
+import Encoder
+import Foundation
 import Runner
 
 /// How the command layer turns a model directory or Hub id into a compressor. This is the one
@@ -8,4 +10,12 @@ enum ModelFactory {
     static let isAvailable = true
 
     static let load: ModelLoader.Factory = { model in try PromptCompressor(model: model) }
+
+    /// Gives each of `workers` worker threads an equal share of the cores for its GEMM calls
+    /// (`LINGUA_GEMM_THREADS` overrides), so workers × GEMM threads never oversubscribe.
+    static let prepareWorker: @Sendable (Int, Int) -> Void = { _, workers in
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let env = ProcessInfo.processInfo.environment["LINGUA_GEMM_THREADS"].flatMap(Int.init)
+        GEMM.setThreadsForCurrentThread(env ?? max(1, cores / max(1, workers)))
+    }
 }

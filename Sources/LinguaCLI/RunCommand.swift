@@ -55,10 +55,11 @@ struct RunCommand: ParsableCommand {
             let job = try options.load()
             let part = try PartEnvironment.resolve(index: shardIndex, count: shardCount,
                                                    environment: ProcessInfo.processInfo.environment)
-            let runner = JobRunner(job: job, options: RunOptions(workers: workers, output: options.outputURL, part: part,
+            var runner = JobRunner(job: job, options: RunOptions(workers: workers, output: options.outputURL, part: part,
                                                                  force: force,
                                                                  stateDirectory: stateDir.map { URL(fileURLWithPath: $0) }),
                                    loader: ModelLoader(factory: ModelFactory.load), logger: logger, meter: meter, stop: stop)
+            runner.workerSetup = ModelFactory.prepareWorker
             display.start()
             defer { display.finish() }
             summary = try runner.run()

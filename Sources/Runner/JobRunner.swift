@@ -42,6 +42,9 @@ public struct JobRunner: Sendable {
     public var logger: Logger
     public var meter: ProgressMeter
     public var stop: StopFlag
+    /// Called on each worker thread before it takes work, with (worker index, worker count):
+    /// the CLI sizes the GEMM thread team there so workers × GEMM threads fit the cores.
+    public var workerSetup: (@Sendable (Int, Int) -> Void)?
     /// Scans an input file (content hash and record offsets); replaceable in tests.
     var scanner: @Sendable (URL, Int) throws -> FileScan = CorpusBridge.scan
 
@@ -117,7 +120,10 @@ public struct JobRunner: Sendable {
             let runner = ShardRunner(layout: layout, store: store, checkpointEvery: job.execution.checkpointEvery,
                                      meter: meter, stop: stop, logger: logger)
             let byDataset = processors
-            let errors = WorkerPool.run(workers: workers, items: pending, stop: stop) { shard, _ in
+            let setup = workerSetup
+            let used = max(1, min(workers, pending.count))
+            let errors = WorkerPool.run(workers: workers, items: pending, stop: stop,
+                                        setup: { w in setup?(w, used) }) { shard, _ in
                 guard let ds = datasets[shard.dataset], let p = byDataset[shard.dataset] else { return }
                 try runner.run(shard, dataset: ds, processor: p)
             }

@@ -5,6 +5,7 @@ import Foundation
 /// items and raises the stop flag so busy workers return early; every error is collected.
 enum WorkerPool {
     static func run<Item: Sendable>(workers: Int, items: [Item], stop: StopFlag,
+                                    setup: (@Sendable (Int) -> Void)? = nil,
                                     _ body: @escaping @Sendable (Item, Int) throws -> Void) -> [any Error] {
         let queue = WorkQueue(items)
         let errors = ErrorBox()
@@ -13,6 +14,7 @@ enum WorkerPool {
             group.enter()
             let t = Thread {
                 defer { group.leave() }
+                setup?(w)
                 while !stop.isSet, let item = queue.next() {
                     do {
                         try body(item, w)

@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import Testing
+import Compression
+@testable import Runner
+
+/// Scale-out part selection from options and scheduler environments, and `model: auto`.
+@Suite struct PartAndModelTests {
+    @Test func partsComeFromOptionsOrTheEnvironment() throws {
+        #expect(try PartEnvironment.resolve(index: nil, count: nil, environment: [:]) == .whole)
+        #expect(try PartEnvironment.resolve(index: 1, count: 3, environment: ["LINGUA_SHARD_INDEX": "0", "LINGUA_SHARD_COUNT": "2"])
+                == PartSelection(index: 1, count: 3))
+        #expect(try PartEnvironment.resolve(index: nil, count: nil, environment: ["LINGUA_SHARD_INDEX": "2", "LINGUA_SHARD_COUNT": "4"])
+                == PartSelection(index: 2, count: 4))
+        #expect(try PartEnvironment.resolve(index: nil, count: nil, environment: ["JOB_COMPLETION_INDEX": "3", "LINGUA_SHARD_COUNT": "4"])
+                == PartSelection(index: 3, count: 4))
+        #expect(try PartEnvironment.resolve(index: nil, count: nil, environment: ["SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "5",
+                                                                                 "SLURM_ARRAY_TASK_MIN": "1"])
+                == PartSelection(index: 4, count: 5))
+        #expect(throws: RunnerError.self) { try PartEnvironment.resolve(index: 3, count: 3, environment: [:]) }
+        #expect(throws: RunnerError.self) { try PartEnvironment.resolve(index: nil, count: nil, environment: ["LINGUA_SHARD_COUNT": "3"]) }
+        #expect(throws: RunnerError.self) { try PartEnvironment.resolve(index: nil, count: nil, environment: ["LINGUA_SHARD_INDEX": "x"]) }
+        #expect(PartSelection(index: 1, count: 3).stateFileName == "state-part-1-of-3.sqlite")
+        #expect(PartSelection.whole.stateFileName == "state.sqlite")
+    }
+
+    @Test func shardsArePartitionedByIndexModuloCount() {
+        let shards = (0..<7).map { PlanShard(index: $0, dataset: "d", path: "/f", firstRecord: 0, firstLine: 1, records: 1,
+                                             startOffset: 0, endOffset: 0) }
+        let inputs = PlanInputs(linguaVersion: "x", modelFingerprint: "m", settingsHash: "s", settings: CompressionSettings(),
+                                shardSize: 1, datasets: [])
+        let plan = ShardPlan(formatVersion: 1, job: "j", planHash: "h", inputs: inputs, shards: shards)
+        #expect(plan.shards(part: PartSelection(index: 1, count: 3)).map(\.index) == [1, 4])
+        let all = (0..<3).flatMap { plan.shards(part: PartSelection(index: $0, count: 3)).map(\.index) }
+        #expect(all.sorted() == Array(0..<7))
+    }
+
+    @Test func autoPrefersACachedReleasedCheckpoint() throws {
+        let tmp = try TempFolder()
+        let snap = "models--microsoft--llmlingua-2-bert-base-multilingual-cased-meetingbank/snapshots/abc"
+        for f in ["config.json", "tokenizer.json", "model.safetensors"] { try tmp.write("hub/\(snap)/\(f)", "{}") }
+        try tmp.write("hub/models--microsoft--llmlingua-2-bert-base-multilingual-cased-meetingbank/refs/main", "abc")
+        let asked = LockedList()
+        let loader = ModelLoader(factory: { asked.append($0); return TestCompressor() },
+                                 environment: ["HF_HUB_CACHE": tmp.url.appendingPathComponent("hub").path, "HF_HUB_OFFLINE": "1"],
+                                 embeddedCandidates: [])
+        _ = try loader.load(.auto, logger: Logger(label: "t"))
+        #expect(asked.items == [tmp.url.appendingPathComponent("hub/\(snap)").path])
+    }
+
+    @Test func autoFallsBackToLinguaMiniThenFailsNamingBoth() throws {
+        let tmp = try TempFolder()
+        let mini = tmp.url.appendingPathComponent("lingua-mini")
+        let asked = LockedList()
+        let env = ["HF_HUB_CACHE": tmp.url.appendingPathComponent("hub").path, "HF_HUB_OFFLINE": "1"]
+        let missing = ModelLoader(factory: { asked.append($0); return TestCompressor() }, environment: env, embeddedCandidates: [mini])
+        #expect { try missing.load(.auto, logger: Logger(label: "t")) } throws: { e in
+            let s = "\(e)"
+            return s.contains("neither the released checkpoint") && s.contains("lingua-mini") && s.contains("issue 8")
+                && s.contains(mini.path) && !s.contains("\n")
+        }
+        #expect(asked.items.isEmpty)
+        for f in ["config.json", "tokenizer.json", "model.safetensors"] { try tmp.write("lingua-mini/\(f)", "{}") }
+        _ = try missing.load(.auto, logger: Logger(label: "t"))
+        #expect(asked.items == [mini.path])
+    }
+}
+
+/// A thread-safe list of strings for recording calls.
+final class LockedList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func append(_ s: String) { lock.withLock { list.append(s) } }
+    var items: [String] { lock.withLock { list } }
+}
