@@ -48,6 +48,11 @@ public struct JSONLReader {
                                      chunkSize: chunkSize, maxLineBytes: maxLineBytes)
     }
 
+    /// A reader positioned at a shard start found by `scan`.
+    public init(url: URL, start: JSONLScan.Start) throws(CorpusError) {
+        try self.init(url: url, startOffset: start.byteOffset, startLine: start.lineNumber)
+    }
+
     /// The stream offset just after the last line returned (where a resumed reader would start).
     public var offset: UInt64 { state.bufferOffset }
     /// The line number a resumed reader starting at `offset` would use.

@@ -174,47 +174,69 @@ struct JSONParser {
         let open = pos
         pos += 1
         let start = pos
-        while pos < count {
-            let c = base[pos]
-            if c == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(start: base + start, count: pos - start), as: UTF8.self)
-                pos += 1
-                return s
-            }
-            if c == UInt8(ascii: "\\") {
-                scratch.removeAll(keepingCapacity: true)
-                scratch.append(contentsOf: UnsafeBufferPointer(start: base + start, count: pos - start))
-                return try parseEscapedRest(open: open)
-            }
-            if c < 0x20 { throw error("Invalid control character", at: pos) }
-            if c < 0x80 { pos += 1 } else { pos += try utf8Sequence(at: pos) }
+        try scanContent()
+        guard pos < count else { throw error("Unterminated string", at: open) }
+        let c = base[pos]
+        if c == UInt8(ascii: "\"") {
+            let s = String(decoding: UnsafeBufferPointer(start: base + start, count: pos - start), as: UTF8.self)
+            pos += 1
+            return s
         }
-        throw error("Unterminated string", at: open)
+        if c < 0x20 { throw error("Invalid control character", at: pos) }
+        // A backslash: collect the rest in `scratch`.
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeBufferPointer(start: base + start, count: pos - start))
+        return try parseEscapedRest(open: open)
+    }
+
+    /// Advances `pos` over string content that needs no work: ASCII other than `"`, `\\` and
+    /// control characters, and valid UTF-8 sequences. Stops at one of those bytes or the end.
+    @inline(__always)
+    mutating func scanContent() throws(CorpusError) {
+        while true {
+            pos = skipPlainASCII(from: pos)
+            guard pos < count else { return }
+            let c = base[pos]
+            if c >= 0x80 { pos += try utf8Sequence(at: pos); continue }
+            if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { return }
+            pos += 1
+        }
+    }
+
+    /// First index at or after `i` that is not plain string content (ASCII other than `"`, `\\`
+    /// and control characters), checking eight bytes at a time.
+    @inline(__always)
+    func skipPlainASCII(from i: Int) -> Int {
+        var i = i
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= count {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let quote = w ^ (ones &* 0x22)
+            let backslash = w ^ (ones &* 0x5C)
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                | ((w &- ones &* 0x20) & ~w) | w
+            if special & highs != 0 { break }
+            i += 8
+        }
+        return i
     }
 
     /// Continues a string that has escapes, collecting bytes in `scratch`.
     mutating func parseEscapedRest(open: Int) throws(CorpusError) -> String {
-        while pos < count {
+        while true {
+            let run = pos
+            try scanContent()
+            if pos > run { scratch.append(contentsOf: UnsafeBufferPointer(start: base + run, count: pos - run)) }
+            guard pos < count else { throw error("Unterminated string", at: open) }
             let c = base[pos]
             if c == UInt8(ascii: "\"") {
                 pos += 1
                 return String(decoding: scratch, as: UTF8.self)
             }
-            if c == UInt8(ascii: "\\") {
-                try parseEscape()
-                continue
-            }
             if c < 0x20 { throw error("Invalid control character", at: pos) }
-            if c < 0x80 {
-                scratch.append(c)
-                pos += 1
-            } else {
-                let n = try utf8Sequence(at: pos)
-                scratch.append(contentsOf: UnsafeBufferPointer(start: base + pos, count: n))
-                pos += n
-            }
+            try parseEscape()
         }
-        throw error("Unterminated string", at: open)
     }
 
     mutating func parseEscape() throws(CorpusError) {

@@ -30,6 +30,13 @@ final class POSIXFile {
         return POSIXFile(fd: fd, path: path)
     }
 
+    /// Opens (creating if needed, mode 0644) `path` for appending.
+    static func openForAppending(_ path: String) throws(CorpusError) -> POSIXFile {
+        let fd = retrying { open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644) }
+        if fd < 0 { throw CorpusError.system("cannot open for appending", errno: errno, file: path) }
+        return POSIXFile(fd: fd, path: path)
+    }
+
     /// Reads up to `count` bytes; 0 at end of file.
     func read(into p: UnsafeMutableRawPointer, count: Int) throws(CorpusError) -> Int {
         while true {

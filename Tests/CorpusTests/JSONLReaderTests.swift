@@ -166,7 +166,7 @@ import Checksum
             // Reading each shard from its start gives exactly its records.
             var joined: [JSONLLine] = []
             for (start, n) in shards {
-                var r = try JSONLReader(url: url, startOffset: start.byteOffset, startLine: start.lineNumber)
+                var r = try JSONLReader(url: url, start: start)
                 for _ in 0..<n { joined.append(try #require(try r.next())) }
             }
             #expect(joined == all)

@@ -106,3 +106,25 @@ import Checksum
         #expect(throws: CorpusError.self) { try AtomicFile.write([1], to: URL(fileURLWithPath: "/nonexistent-dir/p.json")) }
     }
 }
+
+@Suite struct JSONLAppenderTests {
+    @Test func appendsLinesAcrossOpens() throws {
+        let dir = TempDir()
+        let url = dir.file("quarantine.jsonl")
+        let a = try JSONLAppender(url: url)
+        try a.append(["file": "in.jsonl", "line": 3, "reason": "invalid-json"])
+        try a.sync()
+        try a.close()
+        let b = try JSONLAppender(url: url)
+        try b.append(["file": "in.jsonl", "line": 9, "reason": "wrong-type: é"])
+        try b.close()
+        let lines = try readAll(url)
+        #expect(lines.map(text) == [#"{"file":"in.jsonl","line":3,"reason":"invalid-json"}"#,
+                                    #"{"file":"in.jsonl","line":9,"reason":"wrong-type: é"}"#])
+    }
+
+    @Test func fullDiskIsTyped() throws {
+        let a = try JSONLAppender(url: URL(fileURLWithPath: "/dev/full"))
+        do { try a.append(["x": 1]); Issue.record("append to /dev/full succeeded") } catch { #expect(error.isDiskFull) }
+    }
+}
