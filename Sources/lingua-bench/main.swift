@@ -10,6 +10,7 @@ guard let area = args.first, areas.contains(area) else {
 }
 do { try Task.checkCancellation()
     switch area {
+    case "tokenizers": try TokenizerBench.run(Array(args.dropFirst()))
     case "tiktoken":
         try TiktokenBench.run(Array(args.dropFirst()))
     case "compressor":
