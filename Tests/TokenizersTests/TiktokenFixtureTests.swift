@@ -84,6 +84,8 @@ func loadTiktokenFixture(_ name: String) throws -> [TiktokenFixtureCase] {
         #expect(try TiktokenEncoding.cl100kBase() === TiktokenEncoding.cl100kBase())
         #expect(try TiktokenEncoding.cl100kBase().mergeableCount == 100_256)
         #expect(try TiktokenEncoding.o200kBase().mergeableCount == 199_998)
+        #expect(try TiktokenEncoding.named("o200k_base") === TiktokenEncoding.o200kBase())
+        #expect(throws: TokenizerError.self) { try TiktokenEncoding.named("p50k_base") }
     }
 
     @Test func allowedSpecialTokensBecomeIds() throws {

@@ -26,6 +26,17 @@ extension TiktokenEncoding {
     /// OpenAI's `o200k_base` (the shared instance; loaded on the first call).
     public static func o200kBase() throws -> TiktokenEncoding { try sharedO200k.get() }
 
+    /// The shared bundled encoding of that name (`cl100k_base`, `o200k_base`); any other name is
+    /// an `.unsupported` error.
+    public static func named(_ name: String) throws -> TiktokenEncoding {
+        switch name {
+        case "cl100k_base": return try cl100kBase()
+        case "o200k_base": return try o200kBase()
+        default: throw TokenizerError(.unsupported, "no bundled tiktoken encoding named \(name.debugDescription); "
+                                      + "bundled: cl100k_base, o200k_base")
+        }
+    }
+
     private static let sharedCl100k: Result<TiktokenEncoding, Error> = Result {
         try TiktokenEncoding(
             name: "cl100k_base", rankFile: try bundledRankFileURL("cl100k_base"),
