@@ -10,6 +10,8 @@ guard let area = args.first, areas.contains(area) else {
 }
 do { try Task.checkCancellation()
     switch area {
+    case "encoder":
+        try EncoderBench.run(Array(args.dropFirst()))
     default:
         FileHandle.standardError.write(Data("lingua-bench: \(area) has no benchmark yet\n".utf8))
         exit(2)
