@@ -15,6 +15,8 @@ do { try Task.checkCancellation()
         try TiktokenBench.run(Array(args.dropFirst()))
     case "compressor":
         try CompressorBench.run(Array(args.dropFirst()))
+    case "encoder":
+        try EncoderBench.run(Array(args.dropFirst()))
     default:
         FileHandle.standardError.write(Data("lingua-bench: \(area) has no benchmark yet\n".utf8))
         exit(2)
