@@ -11,7 +11,7 @@ public enum GEMM {
     /// C[m×n] = alpha · A[m×k] · op(B) + beta · C, where op(B) = Bᵀ for a PyTorch `Linear` weight
     /// stored [n×k] (`transposeB`), or B[k×n] otherwise.
     @inline(__always)
-    static func sgemm(m: Int, n: Int, k: Int, alpha: Float = 1,
+    public static func sgemm(m: Int, n: Int, k: Int, alpha: Float = 1,
                       a: UnsafePointer<Float>, lda: Int,
                       b: UnsafePointer<Float>, ldb: Int, transposeB: Bool,
                       beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) throws {

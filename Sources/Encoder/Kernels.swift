@@ -13,57 +13,45 @@ enum Kernels {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
     }
 
-    /// e^x for each lane (Cephes single-precision polynomial, about 1 ulp; e^x = 0 below -87.3).
-    @inline(__always) static func exp(_ input: V) -> V {
-        let x = input.clamped(lowerBound: V(repeating: -87.33654), upperBound: V(repeating: 88.37626))
-        let magic = V(repeating: 12582912.0)  // 1.5 * 2^23: adding it rounds to an integer
-        let shifted = x * V(repeating: 1.44269504088896341) + magic
+    /// e^x (Cephes single-precision polynomial, about 1 ulp; exactly 0 below -87.34 as for -inf).
+    /// Scalar on purpose: plain arithmetic, selects and bit casts, so LLVM vectorises the loops
+    /// that call it, while SIMD-type masks and min/max are lowered lane by lane.
+    @inline(__always) static func exp(_ input: Float) -> Float {
+        let x = input < -87.33654 ? -87.33654 : (input > 88.37626 ? 88.37626 : input)
+        let magic: Float = 12582912.0  // 1.5 * 2^23: adding it rounds to an integer
+        let shifted = x * 1.44269504088896341 + magic
         let n = shifted - magic
-        var r = x - n * V(repeating: 0.693359375)
-        r = r - n * V(repeating: -2.12194440e-4)
-        var p = V(repeating: 1.9875691500e-4)
-        p = p * r + V(repeating: 1.3981999507e-3)
-        p = p * r + V(repeating: 8.3334519073e-3)
-        p = p * r + V(repeating: 4.1665795894e-2)
-        p = p * r + V(repeating: 1.6666665459e-1)
-        p = p * r + V(repeating: 5.0000001201e-1)
-        let r2 = r * r
-        p = p * r2 + r + V(repeating: 1)
-        // 2^n: n sits in the low mantissa bits of `shifted`.
-        let bits = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
-        let scale = unsafeBitCast((bits &+ 127) &<< 23, to: V.self)
-        // Below the clamp the true result underflows; return exact zero as torch does for -inf.
-        let result = p * scale
-        return result.replacing(with: 0, where: input .< V(repeating: -87.33654))
+        var r = x - n * 0.693359375
+        r = r - n * -2.12194440e-4
+        var p: Float = 1.9875691500e-4
+        p = p * r + 1.3981999507e-3
+        p = p * r + 8.3334519073e-3
+        p = p * r + 4.1665795894e-2
+        p = p * r + 1.6666665459e-1
+        p = p * r + 5.0000001201e-1
+        p = p * (r * r) + r + 1
+        let exponent = Int32(bitPattern: shifted.bitPattern) &- 0x4B40_0000  // n, from the low mantissa bits
+        let scale = Float(bitPattern: UInt32(bitPattern: (exponent &+ 127) &<< 23))
+        return input < -87.33654 ? 0 : p * scale
     }
 
     /// erf(x) as ATen's Vectorized<float>::erf computes it (A&S 7.1.26, |error| < 1.5e-7).
-    @inline(__always) static func erf(_ x: V) -> V {
-        let a = x.replacing(with: -x, where: x .< 0)
-        let t = V(repeating: 1) / (V(repeating: 0.3275911) * a + V(repeating: 1))
-        var r = V(repeating: 1.061405429) * t + V(repeating: -1.453152027)
-        r = r * t + V(repeating: 1.421413741)
-        r = r * t + V(repeating: -0.284496736)
-        r = r * t + V(repeating: 0.254829592)
-        let e = exp(-(x * x))
-        let y = V(repeating: 1) - (e * t) * r
-        return y.replacing(with: -y, where: x .< 0)
+    @inline(__always) static func erf(_ x: Float) -> Float {
+        let a = x < 0 ? -x : x
+        let t = 1 / (0.3275911 * a + 1)
+        var r: Float = 1.061405429 * t + -1.453152027
+        r = r * t + 1.421413741
+        r = r * t + -0.284496736
+        r = r * t + 0.254829592
+        let y = 1 - (exp(-(x * x)) * t) * r
+        return x < 0 ? -y : y
     }
 
-    /// Exact GELU in place: 0.5·x·(1 + erf(x/√2)).
+    /// Exact GELU in place: 0.5·x·(1 + erf(x/√2)), as torch's vectorised kernel orders it.
     static func gelu(_ p: UnsafeMutablePointer<Float>, count: Int) {
-        var i = 0
-        let half = V(repeating: 0.5), one = V(repeating: 1), alpha = V(repeating: 0.70710678118654752440)
-        while i + width <= count {
-            let x = load(p + i)
-            store((x * half) * (one + erf(x * alpha)), p + i)
-            i += width
-        }
-        if i < count {
-            var tail = V(repeating: 0)
-            for j in 0..<(count - i) { tail[j] = p[i + j] }
-            let y = (tail * half) * (one + erf(tail * alpha))
-            for j in 0..<(count - i) { p[i + j] = y[j] }
+        for i in 0..<count {
+            let x = p[i]
+            p[i] = (x * 0.5) * (1 + erf(x * 0.70710678118654752440))
         }
     }
 
@@ -116,31 +104,18 @@ enum Kernels {
         }
     }
 
-    /// Row-wise softmax in place over `rows` rows of length `n` (stride `n`).
+    /// Row-wise softmax in place over `rows` rows of length `n` (stride `n`): max, exp(x - max), sum, scale.
     static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, columns n: Int) {
         for row in 0..<rows {
             let pr = p + row * n
-            var vmax = V(repeating: -.infinity)
+            var m = -Float.infinity
+            for i in 0..<n where pr[i] > m { m = pr[i] }
+            for i in 0..<n { pr[i] = exp(pr[i] - m) }
+            let inv = 1 / sum(pr, count: n)
+            let vinv = V(repeating: inv)
             var i = 0
-            while i + width <= n { vmax = pointwiseMax(vmax, load(pr + i)); i += width }
-            var m = vmax.max()
-            while i < n { m = Swift.max(m, pr[i]); i += 1 }
-            let vm = V(repeating: m)
-            var acc = V(repeating: 0)
-            i = 0
-            while i + width <= n { let e = exp(load(pr + i) - vm); store(e, pr + i); acc += e; i += width }
-            var total = acc.sum()
-            if i < n {
-                var tail = V(repeating: -.infinity)
-                for j in 0..<(n - i) { tail[j] = pr[i + j] - m }
-                let e = exp(tail)
-                for j in 0..<(n - i) { pr[i + j] = e[j]; total += e[j] }
-            }
-            let inv = V(repeating: 1 / total)
-            i = 0
-            while i + width <= n { store(load(pr + i) * inv, pr + i); i += width }
-            let s = 1 / total
-            while i < n { pr[i] *= s; i += 1 }
+            while i + width <= n { store(load(pr + i) * vinv, pr + i); i += width }
+            while i < n { pr[i] *= inv; i += 1 }
         }
     }
 }

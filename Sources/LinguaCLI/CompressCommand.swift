@@ -8,12 +8,10 @@ struct CompressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compress",
         abstract: "Compress a prompt with LLMLingua-2 (byte-identical to llmlingua 0.2.2).",
-        discussion: """
-        Reads text from stdin (or --input) and prints the compressed text, or with --json the
-        result object. With --cases FILE.jsonl, every line {"id", "context", "kwargs"} (kwargs under
-        llmlingua's keyword names) gives one result line, in order; a case llmlingua would crash on
-        gets {"id", "error"} and the others go on. Force tokens understand the escapes \\n, \\t and \\\\.
-        """)
+        discussion: "Reads text from stdin (or --input) and prints the compressed text, or with --json the result object. "
+            + "With --cases FILE.jsonl, every line {\"id\", \"context\", \"kwargs\"} (kwargs under llmlingua's keyword names) "
+            + "gives one result line, in order; a case llmlingua would crash on gets {\"id\", \"error\"} and the others go on. "
+            + "Force tokens understand the escapes \\n, \\t and \\\\.")
 
     @Option(name: .long, help: "Model directory or Hugging Face repo id.")
     var model: String

@@ -48,10 +48,13 @@ enum CompressorBench {
         if texts.isEmpty {
             texts = ["Speaker 1: Okay, let's get started. The main item today is the budget for the library renovation. We spent about $412,000 of the $1.2 million approved in March."]
         }
-        var out: [Substring] = []
+        var out: [String] = []
         var i = 0
+        // Number every repetition so that no two chunks are the same text (the compressor runs the
+        // encoder once per distinct chunk text within a call).
         while out.count < words {
-            out.append(contentsOf: texts[i % texts.count].split(separator: " ", omittingEmptySubsequences: true))
+            out.append(contentsOf: ["Part", "\(i + 1):"])
+            out.append(contentsOf: texts[i % texts.count].split(separator: " ", omittingEmptySubsequences: true).map(String.init))
             i += 1
         }
         return out.prefix(words).joined(separator: " ")

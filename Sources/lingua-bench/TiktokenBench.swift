@@ -47,11 +47,11 @@ enum TiktokenBench {
         case "cl100k_base":
             return try TiktokenEncoding(name: name, rankFile: try TiktokenEncoding.bundledRankFileURL(name),
                                         expectedSHA256: TiktokenEncoding.cl100kSHA256, pattern: .cl100k,
-                                        specialTokens: try TiktokenEncoding.cl100kBase().specialTokens)
+                                        specialTokens: TiktokenEncoding.cl100kSpecialTokens)
         case "o200k_base":
             return try TiktokenEncoding(name: name, rankFile: try TiktokenEncoding.bundledRankFileURL(name),
                                         expectedSHA256: TiktokenEncoding.o200kSHA256, pattern: .o200k,
-                                        specialTokens: try TiktokenEncoding.o200kBase().specialTokens)
+                                        specialTokens: TiktokenEncoding.o200kSpecialTokens)
         default: throw BenchError("unknown encoding \(name)")
         }
     }

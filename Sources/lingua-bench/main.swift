@@ -10,10 +10,13 @@ guard let area = args.first, areas.contains(area) else {
 }
 do { try Task.checkCancellation()
     switch area {
+    case "tokenizers": try TokenizerBench.run(Array(args.dropFirst()))
     case "tiktoken":
         try TiktokenBench.run(Array(args.dropFirst()))
     case "compressor":
         try CompressorBench.run(Array(args.dropFirst()))
+    case "encoder":
+        try EncoderBench.run(Array(args.dropFirst()))
     default:
         FileHandle.standardError.write(Data("lingua-bench: \(area) has no benchmark yet\n".utf8))
         exit(2)

@@ -6,7 +6,7 @@ import Compression
 /// The reference fixture grid (Tools/fixtures/compressor_grid.py): every case of
 /// Tests/Fixtures/compressor/cases.jsonl through both tiny models, compared field by field with
 /// what llmlingua 0.2.2 returned (or the exception type it raised).
-@Suite("Reference grid", .serialized)
+@Suite("Reference grid")
 struct ReferenceGridTests {
     static let dir = FixturePaths.fixtures.appendingPathComponent("compressor")
 

@@ -84,6 +84,8 @@ func loadTiktokenFixture(_ name: String) throws -> [TiktokenFixtureCase] {
         #expect(try TiktokenEncoding.cl100kBase() === TiktokenEncoding.cl100kBase())
         #expect(try TiktokenEncoding.cl100kBase().mergeableCount == 100_256)
         #expect(try TiktokenEncoding.o200kBase().mergeableCount == 199_998)
+        #expect(try TiktokenEncoding.named("o200k_base") === TiktokenEncoding.o200kBase())
+        #expect(throws: TokenizerError.self) { try TiktokenEncoding.named("p50k_base") }
     }
 
     @Test func allowedSpecialTokensBecomeIds() throws {
@@ -100,4 +102,19 @@ func loadTiktokenFixture(_ name: String) throws -> [TiktokenFixtureCase] {
                 == enc.encodeOrdinary("a  ") + [100257])
         #expect(throws: TokenizerError.self) { try enc.decode([100_300]) }
     }
+}
+
+/// One shared encoding used from many threads at once gives the same ids as from one.
+@Test func tiktokenIsUsableConcurrently() async throws {
+    let enc = try TiktokenEncoding.cl100kBase()
+    let texts = try loadTiktokenFixture("cl100k_base").prefix(200).map(\.text)
+    let expected = texts.map { enc.encodeOrdinary($0) }
+    let results = await withTaskGroup(of: [[Int]].self) { group in
+        for _ in 0..<4 { group.addTask { texts.map { enc.encodeOrdinary($0) } } }
+        var all: [[[Int]]] = []
+        for await r in group { all.append(r) }
+        return all
+    }
+    #expect(results.count == 4)
+    for r in results { #expect(r == expected) }
 }

@@ -70,9 +70,10 @@ public enum ModelFingerprint {
 
 /// Streaming SHA-256 and sizes of files, with I/O failures as typed errors naming the file.
 enum FileDigest {
+    /// Size of the file `url` names, following symlinks (snapshot entries are links to blobs).
     static func size(of url: URL) throws -> UInt64 {
         do {
-            let attrs = try FileManager.default.attributesOfItem(atPath: url.path)
+            let attrs = try FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)
             return (attrs[.size] as? NSNumber)?.uint64Value ?? 0
         } catch {
             throw EncoderError(.io, "cannot read file size: \(error.localizedDescription)", file: url.path)

@@ -78,7 +78,7 @@ public final class HFTokenizer: Sendable {
         }
         addedIds = ids
         addedById = byId
-        var total = model.vocabEntries.count
+        var total = model.distinctPieceCount
         var seen = Set<[UInt8]>()
         for t in added where !t.content.isEmpty && model.tokenToId(Array(t.content.utf8)) == nil {
             if seen.insert(Array(t.content.utf8)).inserted { total += 1 }

@@ -29,8 +29,11 @@ extension TiktokenRankView {
             sink.put(whole)
             return
         }
-        merge(p, n, into: &sink)
+        if n < Self.heapMergeFrom { merge(p, n, into: &sink) } else { heapMerge(p, n, into: &sink) }
     }
+
+    /// Pieces at least this long (bytes) use the heap merge.
+    static let heapMergeFrom = 64
 
     /// The merge loop of tiktoken's `_byte_pair_merge`. `starts[i]` is where part `i` begins,
     /// `pairRank[i]` the rank of part `i` joined with part `i + 1`, `tokenRank[i]` the rank of part
@@ -78,5 +81,106 @@ extension TiktokenRankView {
                 }
             }
         }
+    }
+
+    /// The same merge order in O(n log n) for long pieces: a min-heap of `rank << 32 | start`
+    /// (lowest rank, then leftmost start — tiktoken's choice) over a linked list of parts, with
+    /// stale heap entries skipped when popped.
+    private func heapMerge<S: TiktokenTokenSink>(_ p: UnsafePointer<UInt8>, _ n: Int, into sink: inout S) {
+        let none = TiktokenRankTable.none
+        var next = [Int32](unsafeUninitializedCapacity: n) { b, c in
+            for i in 0..<n { b[i] = Int32(i + 1) }
+            c = n
+        }
+        var prev = [Int32](unsafeUninitializedCapacity: n) { b, c in
+            for i in 0..<n { b[i] = Int32(i - 1) }
+            c = n
+        }
+        var tokenRank = [UInt32](unsafeUninitializedCapacity: n) { b, c in
+            for i in 0..<n { b[i] = byteRanks[Int(p[i])] }
+            c = n
+        }
+        var pairRank = [UInt32](repeating: none, count: n)
+        var alive = [Bool](repeating: true, count: n)
+        var heap: [UInt64] = []
+        heap.reserveCapacity(2 * n)
+        for i in 0..<(n - 1) {
+            let r = rank(p + i, 2)
+            pairRank[i] = r
+            if r != none { heap.append(UInt64(r) << 32 | UInt64(i)) }
+        }
+        heapify(&heap)
+        while let top = popMin(&heap) {
+            let r = UInt32(top >> 32), s = Int(top & 0xFFFF_FFFF)
+            guard alive[s], pairRank[s] == r else { continue }
+            let t = Int(next[s])
+            let u = Int(next[t])
+            alive[t] = false
+            tokenRank[s] = r
+            next[s] = Int32(u)
+            if u < n { prev[u] = Int32(s) }
+            if u < n {
+                let v = Int(next[u])
+                let nr = rank(p + s, v - s)
+                pairRank[s] = nr
+                if nr != none { push(&heap, UInt64(nr) << 32 | UInt64(s)) }
+            } else {
+                pairRank[s] = none
+            }
+            if s > 0 {
+                let q = Int(prev[s])
+                let nr = rank(p + q, u - q)
+                pairRank[q] = nr
+                if nr != none { push(&heap, UInt64(nr) << 32 | UInt64(q)) }
+            }
+        }
+        var i = 0
+        while i < n {
+            sink.put(tokenRank[i])
+            i = Int(next[i])
+        }
+    }
+
+    private func heapify(_ h: inout [UInt64]) {
+        var i = h.count / 2 - 1
+        while i >= 0 {
+            siftDown(&h, i)
+            i -= 1
+        }
+    }
+
+    private func siftDown(_ h: inout [UInt64], _ start: Int) {
+        var i = start
+        let n = h.count
+        while true {
+            let l = 2 * i + 1
+            if l >= n { return }
+            var m = l
+            if l + 1 < n && h[l + 1] < h[l] { m = l + 1 }
+            if h[m] >= h[i] { return }
+            h.swapAt(i, m)
+            i = m
+        }
+    }
+
+    private func push(_ h: inout [UInt64], _ v: UInt64) {
+        h.append(v)
+        var i = h.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if h[parent] <= h[i] { return }
+            h.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    private func popMin(_ h: inout [UInt64]) -> UInt64? {
+        guard let first = h.first else { return nil }
+        let last = h.removeLast()
+        if !h.isEmpty {
+            h[0] = last
+            siftDown(&h, 0)
+        }
+        return first
     }
 }

@@ -87,11 +87,15 @@ struct ByteTrie: Sendable {
     }
 
     /// Stores `value` for `bytes`, replacing an earlier value (later duplicates win, like a dict).
-    mutating func insert<C: Collection>(_ bytes: C, value: Int32) where C.Element == UInt8 {
+    /// Returns whether the key is new.
+    @discardableResult
+    mutating func insert<C: Collection>(_ bytes: C, value: Int32) -> Bool where C.Element == UInt8 {
         var node: Int32 = 0
         for b in bytes { node = childOrInsert(node, b) }
+        let isNew = values[Int(node)] < 0
         values[Int(node)] = value
         maxKeyLength = max(maxKeyLength, bytes.count)
+        return isNew
     }
 
     /// The value stored for exactly `bytes`, or nil.

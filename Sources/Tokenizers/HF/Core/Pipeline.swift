@@ -50,6 +50,11 @@ extension HFPreTokenizer {
 struct TokenSink {
     var ids: [Int32] = []
     var pieces: [[UInt8]]?
+    /// Per-call scratch the models reuse across words (Unigram's lattice).
+    var scratchScores: [Double] = []
+    var scratchStarts: [Int32] = []
+    var scratchIds: [Int32] = []
+    var scratchSpans: [(Int, Int, Int32)] = []
 
     init(collectPieces: Bool) {
         pieces = collectPieces ? [] : nil
@@ -76,8 +81,8 @@ protocol HFModel: Sendable {
     func idToToken(_ id: Int) -> String?
     /// Number of entries in the model's vocabulary (HF `get_vocab_size(false)`).
     var vocabSize: Int { get }
-    /// Every vocabulary piece with its id (duplicates resolved as HF does: last wins).
-    var vocabEntries: [(String, Int)] { get }
+    /// Number of distinct vocabulary pieces (HF `get_vocab(false).len()`).
+    var distinctPieceCount: Int { get }
     var unknownTokenId: Int? { get }
 }
 

@@ -127,6 +127,12 @@ struct SimpleRegex: Sendable {
         self.items = items
     }
 
+    /// (byte, min, max) when the pattern is one ASCII literal with a quantifier of min >= 1.
+    var singleASCIIRun: (UInt8, Int, Int)? {
+        guard items.count == 1, case .scalar(let v) = items[0].atom, v < 0x80, items[0].min >= 1 else { return nil }
+        return (UInt8(v), items[0].min, items[0].max)
+    }
+
     @inline(__always)
     private static func classMatches(_ cls: Character, _ v: UInt32) -> Bool {
         let s = Unicode.Scalar(v) ?? " "

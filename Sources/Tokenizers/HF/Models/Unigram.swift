@@ -43,7 +43,7 @@ struct UnigramModel: HFModel {
     }
 
     var vocabSize: Int { vocab.pieces.count }
-    var vocabEntries: [(String, Int)] { vocab.entries }
+    var distinctPieceCount: Int { vocab.distinctCount }
     var unknownTokenId: Int? { unkId.map(Int.init) }
     func tokenToId(_ bytes: [UInt8]) -> Int32? { vocab.id(bytes) }
     func idToToken(_ id: Int) -> String? { vocab.token(id) }
@@ -55,9 +55,18 @@ struct UnigramModel: HFModel {
         let unkScore = minScore - 10.0
         let trie = vocab.trie
         // best[k]: best path ending at byte k: score, start (-1 = none), id.
-        var bestScore = [Double](repeating: 0, count: n + 1)
-        var bestStart = [Int32](repeating: -1, count: n + 1)
-        var bestId = [Int32](repeating: -1, count: n + 1)
+        var bestScore = sink.scratchScores
+        var bestStart = sink.scratchStarts
+        var bestId = sink.scratchIds
+        sink.scratchScores = []; sink.scratchStarts = []; sink.scratchIds = []
+        if bestScore.count < n + 1 {
+            bestScore = [Double](repeating: 0, count: n + 1)
+            bestStart = [Int32](repeating: -1, count: n + 1)
+            bestId = [Int32](repeating: -1, count: n + 1)
+        } else {
+            for k in 0...n { bestScore[k] = 0; bestStart[k] = -1; bestId[k] = -1 }
+        }
+        defer { sink.scratchScores = bestScore; sink.scratchStarts = bestStart; sink.scratchIds = bestId }
         word.withUnsafeBufferPointer { w in
             var start = 0
             while start < n {
@@ -90,7 +99,10 @@ struct UnigramModel: HFModel {
             }
         }
         // Backtrack, fusing runs of unknowns.
-        var spans: [(Int, Int, Int32)] = []
+        var spans = sink.scratchSpans
+        sink.scratchSpans = []
+        spans.removeAll(keepingCapacity: true)
+        defer { sink.scratchSpans = spans }
         var end = n
         var fusedStart = -1, fusedEnd = -1
         while end > 0 {

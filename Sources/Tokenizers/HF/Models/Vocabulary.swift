@@ -8,20 +8,17 @@ struct Vocabulary: Sendable {
         self.pieces = pieces
         var total = 0
         for p in pieces { total += p.utf8.count }
-        var trie = ByteTrie(capacityHint: total)
-        for (id, p) in pieces.enumerated() { trie.insert(p.utf8, value: Int32(id)) }
+        var trie = ByteTrie(capacityHint: total / 2)
+        var distinct = 0
+        for (id, p) in pieces.enumerated() where trie.insert(p.utf8, value: Int32(id)) { distinct += 1 }
         self.trie = trie
+        self.distinctCount = distinct
     }
+
+    /// Number of distinct pieces (HF `get_vocab().len()`).
+    let distinctCount: Int
 
     func id(_ bytes: [UInt8]) -> Int32? { trie.lookup(bytes) }
 
     func token(_ id: Int) -> String? { id >= 0 && id < pieces.count ? pieces[id] : nil }
-
-    /// (piece, id) with each distinct piece once, mapped to the id the trie holds.
-    var entries: [(String, Int)] {
-        var out: [(String, Int)] = []
-        out.reserveCapacity(pieces.count)
-        for (i, p) in pieces.enumerated() where trie.lookup(p.utf8) == Int32(i) { out.append((p, i)) }
-        return out
-    }
 }

@@ -36,7 +36,7 @@ struct WordPieceModel: HFModel {
     }
 
     var vocabSize: Int { vocab.pieces.count }
-    var vocabEntries: [(String, Int)] { vocab.entries }
+    var distinctPieceCount: Int { vocab.distinctCount }
     var unknownTokenId: Int? { Int(unkId) }
     func tokenToId(_ bytes: [UInt8]) -> Int32? { vocab.id(bytes) }
     func idToToken(_ id: Int) -> String? { vocab.token(id) }

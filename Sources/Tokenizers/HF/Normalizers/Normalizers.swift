@@ -43,6 +43,16 @@ struct ReplaceNormalizer: HFNormalizer {
             }
             return out
         case .regex(let re):
+            if let (byte, minRun, maxRun) = re.singleASCIIRun {
+                return replaceRuns(input, byte, minRun, maxRun, content)
+            }
+            return replaceRegex(input, re, content)
+        }
+    }
+
+    /// The general regex path (decodes scalars, runs `SimpleRegex`).
+    static func replaceRegex(_ input: [UInt8], _ re: SimpleRegex, _ content: [UInt8]) -> [UInt8] {
+        do {
             var scalars: [UInt32] = []
             var offsets: [Int] = []
             scalars.reserveCapacity(input.count)
@@ -66,6 +76,34 @@ struct ReplaceNormalizer: HFNormalizer {
             return out
         }
     }
+}
+
+extension ReplaceNormalizer {
+    /// Fast path for a regex that is one ASCII byte with a quantifier (`" {2,}"`): greedy runs, no
+    /// scalar decoding; same result as the general matcher.
+    static func replaceRuns(_ input: [UInt8], _ byte: UInt8, _ minRun: Int, _ maxRun: Int, _ content: [UInt8]) -> [UInt8] {
+        guard input.contains(byte) else { return input }
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count)
+        var i = 0
+        let n = input.count
+        while i < n {
+            if input[i] != byte { out.append(input[i]); i += 1; continue }
+            var j = i
+            while j < n && input[j] == byte { j += 1 }
+            var run = j - i
+            while run > 0 {
+                let take = min(run, maxRun)
+                if take >= minRun { out.append(contentsOf: content) } else {
+                    out.append(contentsOf: repeatElement(byte, count: take))
+                }
+                run -= take
+            }
+            i = j
+        }
+        return out
+    }
+
 }
 
 /// HF `Sequence` of normalisers, applied in order.

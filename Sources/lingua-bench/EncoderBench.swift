@@ -1,0 +1,256 @@
+import Encoder
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `lingua-bench encoder`: GEMM throughput of the backend, then encoder tokens/s on long text
+/// (full 512-token chunks) and short records for each full-size model, next to the reference
+/// numbers of `time_ref.py` (its --json output) and their ratios.
+enum EncoderBench {
+    struct Options {
+        var models: [String] = []
+        var reference: String?
+        var longChunks = 8
+        var shortRecords = 40
+        var shortLength = 64
+        var repeats = 2
+        var gemmOnly = false
+        var skipGemm = false
+        var policies: [Policy] = [.oneWorkerTwoThreads, .twoWorkersOneThread]
+    }
+
+    static func run(_ args: [String]) throws {
+        var options = Options()
+        var index = 0
+        func value() throws -> String {
+            index += 1
+            guard index < args.count else { throw BenchError("missing value after \(args[index - 1])") }
+            return args[index]
+        }
+        while index < args.count {
+            switch args[index] {
+            case "--models": options.models = try value().split(separator: ",").map(String.init)
+            case "--reference": options.reference = try value()
+            case "--long-chunks": options.longChunks = Int(try value()) ?? 8
+            case "--short": options.shortRecords = Int(try value()) ?? 40
+            case "--short-length": options.shortLength = Int(try value()) ?? 64
+            case "--repeats": options.repeats = Int(try value()) ?? 2
+            case "--gemm-only": options.gemmOnly = true
+            case "--skip-gemm": options.skipGemm = true
+            case "--policy":
+                let v = try value()
+                options.policies = v == "one" ? [.oneWorkerTwoThreads] : v == "two" ? [.twoWorkersOneThread] : options.policies
+            default: throw BenchError("unknown option \(args[index])")
+            }
+            index += 1
+        }
+        let peak = options.skipGemm ? (one: 150.0, two: 280.0) : try gemmTable()
+        if options.gemmOnly { return }
+        let reference = try options.reference.map(ReferenceTimes.load)
+        print("\n## Encoder throughput (tokens/s; long = \(options.longChunks) × 512-token chunks, short = \(options.shortRecords) records of ~\(options.shortLength) tokens)")
+        print("model | load s | policy | long tok/s | short tok/s | GEMM-eff long | ref long | ref short | × long | × short | peak RSS MB | weights MB")
+        print("---|---|---|---|---|---|---|---|---|---|---|---")
+        for path in options.models {
+            guard FileManager.default.fileExists(atPath: path + "/model.safetensors") else {
+                print("\(path) | missing: build it with ../shared/reference/setup_peer.sh")
+                continue
+            }
+            try benchModel(path, options: options, peak: peak, reference: reference)
+        }
+    }
+
+    // MARK: GEMM
+
+    /// Prints GFLOP/s for the model's GEMM shapes with 1 and 2 OpenMP threads; returns the best 2-thread rate.
+    static func gemmTable() throws -> (one: Double, two: Double) {
+        let shapes: [(m: Int, k: Int, n: Int)] = [
+            (512, 768, 768), (512, 768, 3072), (512, 3072, 768),
+            (512, 1024, 1024), (512, 1024, 4096), (512, 4096, 1024),
+            (4096, 768, 3072), (4096, 1024, 4096), (64, 768, 3072), (512, 64, 512),
+        ]
+        print("## dnnl_sgemm GFLOP/s (A[m×k] · Wᵀ, W stored [n×k] as PyTorch Linear)")
+        print("m | k | n | 1 thread | 2 threads")
+        print("---|---|---|---|---")
+        var best = (one: 0.0, two: 0.0)
+        for shape in shapes {
+            var rates: [Double] = []
+            for threads in [1, 2] {
+                GEMM.setThreadsForCurrentThread(threads)
+                rates.append(try gemmRate(m: shape.m, k: shape.k, n: shape.n))
+            }
+            best.one = max(best.one, rates[0])
+            best.two = max(best.two, rates[1])
+            print("\(shape.m) | \(shape.k) | \(shape.n) | \(fmt(rates[0])) | \(fmt(rates[1]))")
+        }
+        GEMM.setThreadsForCurrentThread(2)
+        print("peak: \(fmt(best.one)) GFLOP/s on 1 thread, \(fmt(best.two)) on 2")
+        return best
+    }
+
+    static func gemmRate(m: Int, k: Int, n: Int) throws -> Double {
+        let a = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
+        let b = UnsafeMutablePointer<Float>.allocate(capacity: n * k)
+        let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
+        defer { a.deallocate(); b.deallocate(); c.deallocate() }
+        for i in 0..<(m * k) { a[i] = Float(i % 13) * 0.01 }
+        for i in 0..<(n * k) { b[i] = Float(i % 7) * 0.01 }
+        let flop = 2.0 * Double(m * n * k)
+        let reps = max(3, Int(3e10 / flop))
+        try GEMM.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, transposeB: true, beta: 0, c: c, ldc: n)
+        let start = now()
+        for _ in 0..<reps {
+            try GEMM.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, transposeB: true, beta: 0, c: c, ldc: n)
+        }
+        return flop * Double(reps) / (now() - start) / 1e9
+    }
+
+    // MARK: Models
+
+    static func benchModel(_ path: String, options: Options, peak: (one: Double, two: Double),
+                           reference: ReferenceTimes?) throws {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let loadStart = now()
+        let model = try TokenClassifier.load(directory: URL(fileURLWithPath: path))
+        let loadSeconds = now() - loadStart
+        let config = model.config
+        var rng = SplitMix(seed: 42)
+        let vocab = UInt64(config.vocabSize - 10)
+        func sequence(_ length: Int) -> [Int32] {
+            let ends: Int32 = config.family == .roberta ? 3 : 2
+            return [ends] + (0..<(length - 2)).map { _ in Int32(5 + rng.next() % vocab) } + [ends]
+        }
+        let long = (0..<options.longChunks).map { _ in sequence(512) }
+        let short = (0..<options.shortRecords).map { _ in
+            sequence(options.shortLength - 16 + Int(rng.next() % 33))
+        }
+        let shortTokens = short.reduce(0) { $0 + $1.count }
+        // Touch every page once (first forward), so timings are steady-state.
+        _ = try model.logits([long[0]])
+        let flopPerLong = forwardFLOP(config, lengths: long.map(\.count))
+        let weightsMB = Double((try? FileManager.default.attributesOfItem(atPath: path + "/model.safetensors")[.size] as? Int) ?? 0) / 1_048_576
+
+        for policy in options.policies {
+            let longSeconds = try best(options.repeats) { try policy.run(model, long) }
+            let shortSeconds = try best(options.repeats) { try policy.run(model, short) }
+            let longRate = Double(long.count * 512) / longSeconds
+            let shortRate = Double(shortTokens) / shortSeconds
+            let efficiency = flopPerLong / longSeconds / 1e9 / (policy == .oneWorkerTwoThreads ? peak.two : 2 * peak.one)
+            var refLong = "-", refShort = "-", ratioLong = "-", ratioShort = "-"
+            if let ref = reference?.result(for: name) {
+                let perChunk = ref.fwdPerChunk
+                let rl = 512 / perChunk
+                let rs = Double(shortTokens) / Double(short.count) / perChunk
+                refLong = fmt(rl); refShort = fmt(rs)
+                ratioLong = String(format: "%.2f", longRate / rl)
+                ratioShort = String(format: "%.2f", shortRate / rs)
+            }
+            print("\(name) | \(String(format: "%.3f", loadSeconds)) | \(policy.rawValue) | \(fmt(longRate)) | \(fmt(shortRate)) | \(String(format: "%.0f%%", efficiency * 100)) | \(refLong) | \(refShort) | \(ratioLong) | \(ratioShort) | \(fmt(peakRSSMB())) | \(fmt(weightsMB))")
+        }
+    }
+
+    /// FLOPs of one forward pass (GEMMs only: projections, attention, FFN, classifier).
+    static func forwardFLOP(_ c: EncoderConfig, lengths: [Int]) -> Double {
+        let h = Double(c.hiddenSize), i = Double(c.intermediateSize), layers = Double(c.numHiddenLayers)
+        var total = 0.0
+        for n in lengths.map(Double.init) {
+            total += layers * (2 * n * h * h * 4 + 2 * n * h * i * 2 + 2 * 2 * n * n * h) + 2 * n * h * Double(c.numLabels)
+        }
+        return total
+    }
+
+    /// How a batch is spread over the 2 cores.
+    enum Policy: String {
+        case oneWorkerTwoThreads = "1 worker × 2 GEMM threads"
+        case twoWorkersOneThread = "2 workers × 1 GEMM thread"
+
+        func run(_ model: TokenClassifier, _ batch: [[Int32]]) throws {
+            switch self {
+            case .oneWorkerTwoThreads:
+                GEMM.setThreadsForCurrentThread(2)
+                _ = try model.logits(batch)
+            case .twoWorkersOneThread:
+                let halves = [Array(batch.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)),
+                              Array(batch.enumerated().filter { $0.offset % 2 == 1 }.map(\.element))]
+                let failures = FailureBox()
+                DispatchQueue.concurrentPerform(iterations: 2) { worker in
+                    GEMM.setThreadsForCurrentThread(1)
+                    do { _ = try model.logits(halves[worker]) } catch { failures.record(error) }
+                }
+                GEMM.setThreadsForCurrentThread(2)
+                if let error = failures.first { throw error }
+            }
+        }
+    }
+
+    static func best(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
+        var best = Double.infinity
+        for _ in 0..<max(1, repeats) {
+            let start = now()
+            try body()
+            best = min(best, now() - start)
+        }
+        return best
+    }
+}
+
+/// The reference's timings from `time_ref.py --json`.
+struct ReferenceTimes {
+    struct Result { var model: String; var fwdPerChunk: Double }
+    var results: [Result]
+
+    static func load(_ path: String) throws -> ReferenceTimes {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let results = object["results"] as? [[String: Any]] else {
+            throw BenchError("\(path): not a time_ref.py --json file")
+        }
+        return ReferenceTimes(results: results.compactMap { r in
+            guard let model = r["model"] as? String, let perChunk = r["fwd_s_per_chunk_batched"] as? Double else { return nil }
+            return Result(model: model, fwdPerChunk: perChunk)
+        })
+    }
+
+    func result(for name: String) -> Result? { results.first { $0.model == name } }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// First error thrown by concurrent workers.
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [any Error] = []
+    func record(_ error: any Error) { lock.withLock { errors.append(error) } }
+    var first: (any Error)? { lock.withLock { errors.first } }
+}
+
+/// Deterministic 64-bit generator for synthetic token ids.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+func fmt(_ x: Double) -> String { x >= 100 ? String(format: "%.0f", x) : String(format: "%.1f", x) }
+
+/// Peak resident set size of this process so far, in MB.
+func peakRSSMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
