@@ -120,3 +120,24 @@ struct RunEndToEndTests {
         #expect(r.status == 0 && r.stdout.contains("| docs | \(Self.records + 1) | \(Self.records) | 1 |"))
     }
 }
+
+/// `Jobs/tiny.yaml` as shipped: the demo corpora through the tiny fixture model, every record out.
+@Suite(.enabled(if: ModelFactory.isAvailable, "needs PromptCompressor (compression branch)"))
+struct ShippedTinyJobTests {
+    @Test func tinyJobCompressesEveryDemoRecord() throws {
+        let h = try RunHarness()
+        let job = RunHarness.repoRoot.appendingPathComponent("Jobs/tiny.yaml")
+        let out = h.root.appendingPathComponent("Outputs/tiny")
+        let r = try h.run(["run", job.path, "--output", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let summary = try h.json(out.appendingPathComponent("reports/summary.json"))
+        let datasets = summary["datasets"] as? [[String: Any]] ?? []
+        #expect(datasets.count == 4)
+        for d in datasets {
+            let rec = d["records"] as? [String: Int] ?? [:]
+            #expect(rec["total"] == rec["done"] && rec["quarantined"] == 0, "\(d["dataset"] ?? "")")
+            let name = d["dataset"] as? String ?? ""
+            #expect(try h.outputLines(out, dataset: name).count == rec["total"])
+        }
+    }
+}
