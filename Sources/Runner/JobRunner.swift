@@ -80,6 +80,10 @@ public struct JobRunner: Sendable {
         let builder = PlanBuilder(job: job, modelFingerprint: compressor.modelFingerprint,
                                   linguaVersion: Self.linguaVersion, scanner: scanner)
         let plan = try builder.build(previous: previous)
+        if let fs = LocalDiskCheck.networkFileSystem(at: layout.state(part).deletingLastPathComponent()) {
+            logger.warning("the state database is on a network file system; SQLite WAL is unsafe there: use --state-dir on local disk",
+                           metadata: ["state.file": "\(layout.state(part).path)", "filesystem": "\(fs)"])
+        }
         let store = try StateStore(url: layout.state(part))
         let stateHash = try store.meta("plan_hash")
 

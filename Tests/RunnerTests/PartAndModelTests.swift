@@ -73,3 +73,10 @@ final class LockedList: @unchecked Sendable {
     func append(_ s: String) { lock.withLock { list.append(s) } }
     var items: [String] { lock.withLock { list } }
 }
+
+@Test func networkFileSystemsAreRecognised() {
+    let mounts = "/dev/sda1 / ext4 rw 0 0\nserver:/export /mnt/shared nfs4 rw 0 0\ntmpfs /tmp tmpfs rw 0 0\n"
+    #expect(LocalDiskCheck.networkFileSystem(at: URL(fileURLWithPath: "/mnt/shared/out"), mounts: mounts) == "nfs4")
+    #expect(LocalDiskCheck.networkFileSystem(at: URL(fileURLWithPath: "/mnt/sharedx/out"), mounts: mounts) == nil)
+    #expect(LocalDiskCheck.networkFileSystem(at: URL(fileURLWithPath: "/tmp/x"), mounts: mounts) == nil)
+}
