@@ -189,3 +189,23 @@ import Logging
         #expect(md.contains("| docs | 20 | 20 | 0 |"))
     }
 }
+
+/// Compressed inputs: a `.jsonl.zst` corpus plans and runs like the plain one, record for record.
+@Test func zstdInputsGiveTheSameOutputs() throws {
+    let plain = try RunnerFixture(records: 23, shardSize: 5)
+    try plain.run()
+    let z = try RunnerFixture(records: 23, shardSize: 5)
+    let src = z.tmp.url.appendingPathComponent("Manifests/data/docs.jsonl")
+    let w = try ZstdFileWriter(url: z.tmp.url.appendingPathComponent("Manifests/data/docs.jsonl.zst"))
+    try w.write(Array(try Data(contentsOf: src)))
+    _ = try w.finish()
+    try FileManager.default.removeItem(at: src)
+    let m = try String(contentsOf: z.tmp.url.appendingPathComponent("Manifests/m.yaml"), encoding: .utf8)
+    try z.tmp.write("Manifests/m.yaml", m.replacingOccurrences(of: "data/docs.jsonl]", with: "data/docs.jsonl.zst]"))
+    #expect(try z.run().complete)
+    #expect(try z.outputLines() == plain.outputLines())
+    let pz = try #require(try OutputLayout(root: z.output).readPlan())
+    let pp = try #require(try OutputLayout(root: plain.output).readPlan())
+    #expect(pz.shards.map(\.startOffset) == pp.shards.map(\.startOffset))
+    #expect(pz.inputs.datasets[0].files[0].sha256 == pp.inputs.datasets[0].files[0].sha256)
+}
