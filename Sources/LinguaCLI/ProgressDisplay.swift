@@ -28,6 +28,7 @@ final class ProgressDisplay: @unchecked Sendable {
             var last = Date()
             while !done.isSet {
                 usleep(tty ? 200_000 : 100_000)
+                if meter.snapshot.shardsTotal == 0 { continue }   // still loading the model and planning
                 if tty {
                     draw(meter.snapshot)
                 } else if Date().timeIntervalSince(last) >= interval {
@@ -35,7 +36,7 @@ final class ProgressDisplay: @unchecked Sendable {
                     log(meter.snapshot)
                 }
             }
-            if tty { draw(meter.snapshot); FileHandle.standardError.write(Data("\n".utf8)) }
+            if tty && meter.snapshot.shardsTotal > 0 { draw(meter.snapshot); FileHandle.standardError.write(Data("\n".utf8)) }
             finished.signal()
         }
         t.name = "lingua-progress"
