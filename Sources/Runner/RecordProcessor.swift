@@ -78,7 +78,7 @@ struct RecordProcessor: Sendable {
                                 model: modelFingerprint, settingsHash: settingsHash)
         let out: [UInt8]
         do {
-            out = JSON.serialize(try adapter.rebuild(record, compressed: result.compressedPromptList, stats: stats.json))
+            out = JSON.serialize(try adapter.rebuild(record, compressed: Self.perContext(result, count: contexts.count), stats: stats.json))
         } catch {
             return quarantine(error.reasonWithoutLocation)
         }
@@ -86,6 +86,19 @@ struct RecordProcessor: Sendable {
                                                                   compressedTokens: result.compressedTokens,
                                                                   seconds: seconds), cached: cached),
                       newCacheEntry: entry)
+    }
+}
+
+extension RecordProcessor {
+    /// One compressed text per input context, in order. The context-level filter returns only the
+    /// contexts it kept (in their original order); `contextKept` says which, so a dropped context
+    /// comes back as "" in its place. Anything inconsistent is passed on for the adapter to reject.
+    static func perContext(_ r: CompressionResult, count: Int) -> [String] {
+        let list = r.compressedPromptList
+        guard list.count != count, let kept = r.contextKept, kept.count == count,
+              kept.filter({ $0 }).count == list.count else { return list }
+        var next = list.makeIterator()
+        return kept.map { $0 ? (next.next() ?? "") : "" }
     }
 }
 

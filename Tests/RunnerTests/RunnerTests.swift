@@ -209,3 +209,26 @@ import Logging
     #expect(pz.shards.map(\.startOffset) == pp.shards.map(\.startOffset))
     #expect(pz.inputs.datasets[0].files[0].sha256 == pp.inputs.datasets[0].files[0].sha256)
 }
+
+/// Multi-context records: a context the context-level filter dropped comes back as "" in place.
+@Test func droppedContextsComeBackEmptyInPlace() throws {
+    let tmp = try TempFolder()
+    try tmp.write("Manifests/data/g.jsonl", """
+        {"id": "d1", "demos": ["one two three four", "DROP this one", "five six seven"]}
+
+        """)
+    try tmp.write("Manifests/m.yaml", "name: m\ndatasets:\n  - {name: g, format: gsm8k, files: [data/g.jsonl]}\n")
+    try FileManager.default.createDirectory(at: tmp.url.appendingPathComponent("Jobs/model"), withIntermediateDirectories: true)
+    try tmp.write("Jobs/j.yaml", "name: j\nmanifests: [../Manifests/m.yaml]\nmodel: ./model\noutput: ../out\n")
+    let job = try Job.load(tmp.url.appendingPathComponent("Jobs/j.yaml"), cwd: tmp.url)
+    var l = Logger(label: "t")
+    l.logLevel = .critical
+    let s = try JobRunner(job: job, options: RunOptions(),
+                          loader: ModelLoader(factory: { _ in TestCompressor() }, environment: [:], embeddedCandidates: []),
+                          logger: l).run()
+    #expect(s.complete && s.quarantined == 0)
+    var r = try JSONLReader(url: tmp.url.appendingPathComponent("out/data/g/part-00000.jsonl.zst"))
+    let line = try #require(try r.next())
+    let o = try JSON.parse(line.bytes)
+    #expect(o["demos"] == JSONValue(["one three", "", "five seven"]))
+}

@@ -14,6 +14,6 @@ import TestSupport
         let tiny = try Job.load(FixturePaths.repoRoot.appendingPathComponent("Jobs/tiny.yaml"), cwd: FixturePaths.repoRoot)
         #expect(tiny.model == .directory(FixturePaths.tinyBERT.standardizedFileURL))
         #expect(tiny.datasets == demo.datasets)
-        #expect(!tiny.compression.useContextLevelFilter)
+        #expect(tiny.compression.useContextLevelFilter)   // llmlingua's compress_prompt default
     }
 }

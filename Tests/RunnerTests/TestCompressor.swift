@@ -26,14 +26,19 @@ final class TestCompressor: ContextCompressor, @unchecked Sendable {
             compressedTexts += contexts
             return calls
         }
-        let kept = contexts.map { c in
+        // A context containing "DROP" is dropped as llmlingua's context-level filter does:
+        // left out of the list, flagged in `contextKept`.
+        let keptFlags = contexts.map { !$0.contains("DROP") }
+        let kept = contexts.filter { !$0.contains("DROP") }.map { c in
             c.split(separator: " ").enumerated().filter { $0.offset % 2 == 0 }.map(\.element).joined(separator: " ")
         }
         let orig = contexts.reduce(0) { $0 + $1.split(separator: " ").count }
         let comp = kept.reduce(0) { $0 + $1.split(separator: " ").count }
         afterCall?(n)
-        return CompressionResult(compressedPrompt: kept.joined(separator: "\n\n"), compressedPromptList: kept,
-                                 originTokens: orig, compressedTokens: comp,
-                                 ratio: comp > 0 ? Double(orig) / Double(comp) : 1, ratioString: "", rateString: "")
+        var r = CompressionResult(compressedPrompt: kept.joined(separator: "\n\n"), compressedPromptList: kept,
+                                  originTokens: orig, compressedTokens: comp,
+                                  ratio: comp > 0 ? Double(orig) / Double(comp) : 1, ratioString: "", rateString: "")
+        if keptFlags.contains(false) { r.contextKept = keptFlags }
+        return r
     }
 }
