@@ -135,7 +135,8 @@ public struct JobRunner: Sendable {
                 throw first
             }
         }
-        let after = try store.shardRows().filter { row in mine.contains { $0.index == row.index } }
+        let mineSet = Set(mine.map(\.index))
+        let after = try store.shardRows().filter { mineSet.contains($0.index) }
         if part.count == 1 {
             try ReportBuilder(layout: layout, logger: logger).write()
         } else {
@@ -177,8 +178,9 @@ public struct JobRunner: Sendable {
 
     /// A done shard whose part file vanished or changed size is redone (from the cache).
     func verifyFinishedParts(_ shards: [PlanShard], store: StateStore, layout: OutputLayout) throws {
+        let byIndex = Dictionary(uniqueKeysWithValues: shards.map { ($0.index, $0) })
         for row in try store.shardRows() where row.status == "done" {
-            guard let shard = shards.first(where: { $0.index == row.index }) else { continue }
+            guard let shard = byIndex[row.index] else { continue }
             let url = layout.root.appendingPathComponent(shard.partPath)
             let attrs = try? FileManager.default.attributesOfItem(atPath: url.path)
             let size = (attrs?[.size] as? NSNumber)?.intValue
