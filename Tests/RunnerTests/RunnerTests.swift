@@ -232,3 +232,16 @@ import Logging
     let o = try JSON.parse(line.bytes)
     #expect(o["demos"] == JSONValue(["one three", "", "five seven"]))
 }
+
+/// A finished shard whose part file disappeared is redone on the next run (from the cache).
+@Test func aMissingPartFileIsRebuilt() throws {
+    let f = try RunnerFixture(records: 20, shardSize: 6)
+    try f.run()
+    let before = try f.outputLines()
+    try FileManager.default.removeItem(at: f.output.appendingPathComponent("data/docs/part-00001.jsonl.zst"))
+    let counter = TestCompressor()
+    f.compressor = counter
+    #expect(try f.run().complete)
+    #expect(try f.outputLines() == before)
+    #expect(counter.callCount == 0)
+}
