@@ -23,10 +23,12 @@ PART="state-part-$((SLURM_ARRAY_TASK_ID - ${SLURM_ARRAY_TASK_MIN:-0}))-of-${SLUR
 # in from the output before and back after, so a requeued task resumes and `lingua report` merges.
 LOCAL=${SLURM_TMPDIR:-${TMPDIR:-/tmp}}/lingua-${SLURM_ARRAY_JOB_ID}-${SLURM_ARRAY_TASK_ID}
 mkdir -p "$LOCAL" "$OUT"
-[ -f "$OUT/$PART" ] && cp "$OUT/$PART" "$LOCAL/"
+for f in "$PART" "$PART-wal"; do [ -f "$OUT/$f" ] && cp "$OUT/$f" "$LOCAL/"; done
 set +e
 "$LINGUA" run "$JOB" --output "$OUT" --state-dir "$LOCAL"
 rc=$?
 set -e
+rm -f "$OUT/$PART-wal"
+[ -f "$LOCAL/$PART-wal" ] && cp "$LOCAL/$PART-wal" "$OUT/$PART-wal"
 cp "$LOCAL/$PART" "$OUT/$PART.tmp" && mv "$OUT/$PART.tmp" "$OUT/$PART"
 exit $rc
