@@ -30,5 +30,5 @@ rc=$?
 set -e
 rm -f "$OUT/$PART-wal"
 [ -f "$LOCAL/$PART-wal" ] && cp "$LOCAL/$PART-wal" "$OUT/$PART-wal"
-cp "$LOCAL/$PART" "$OUT/$PART.tmp" && mv "$OUT/$PART.tmp" "$OUT/$PART"
+if [ -f "$LOCAL/$PART" ]; then cp "$LOCAL/$PART" "$OUT/$PART.tmp" && mv "$OUT/$PART.tmp" "$OUT/$PART"; fi
 exit $rc
