@@ -20,11 +20,11 @@ struct UnigramModel: HFModel {
         scores.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
             guard let pair = item as? [Any], pair.count == 2, let piece = pair[0] as? String,
-                  let score = pair[1] as? NSNumber else {
+                  let number = pair[1] as? NSNumber, let score = SerdeFloat.fromJSONNumber(number) else {
                 throw vocabNode.malformed("expected [piece, score]", at: "[\(i)]")
             }
             pieces.append(piece)
-            scores.append(score.doubleValue)
+            scores.append(score)
         }
         vocab = Vocabulary(pieces: pieces)
         self.scores = scores
