@@ -54,7 +54,7 @@ public final class HFTokenizer: Sendable {
         var added: [HFAddedToken] = []
         for item in try root.optional("added_tokens")?.array() ?? [] {
             added.append(HFAddedToken(
-                id: try item.required("id").int(), content: try item.string("content"),
+                id: Int(try item.required("id").tokenId()), content: try item.string("content"),
                 singleWord: try item.bool("single_word", default: false), lstrip: try item.bool("lstrip", default: false),
                 rstrip: try item.bool("rstrip", default: false), normalized: try item.bool("normalized", default: true),
                 special: try item.bool("special", default: false)))

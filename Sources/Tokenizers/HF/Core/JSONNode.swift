@@ -72,6 +72,12 @@ struct JSONNode {
         throw malformed("expected an integer")
     }
 
+    /// A token id: an integer in 0..<2^31.
+    func tokenId() throws -> Int32 {
+        guard let id = Int32(exactly: try int()), id >= 0 else { throw malformed("expected a token id (0..<2^31)") }
+        return id
+    }
+
     func double() throws -> Double {
         if let n = value as? NSNumber { return n.doubleValue }
         throw malformed("expected a number")
