@@ -35,7 +35,7 @@ public final class HFTokenizer: Sendable {
     public init(jsonData: Data, file: String) throws {
         self.file = file
         let root = try JSONNode.parse(jsonData, file: file)
-        _ = try root.object()
+        _ = try root.members()
         let modelNode = try root.required("model")
         let modelType = try modelNode.optionalString("type")
         switch modelType {

@@ -27,7 +27,7 @@ struct TemplatePostProcessor: HFPostProcessor {
         case "TemplateProcessing":
             let specials = try node.required("special_tokens")
             var table: [String: (ids: [Int32], tokens: [String])] = [:]
-            for (name, _) in try specials.object() {
+            for (name, _) in try specials.members() {
                 let entry = try specials.required(name)
                 let ids = try entry.required("ids").array().map { try $0.tokenId() }
                 let tokens = try entry.required("tokens").array().map { try $0.string() }

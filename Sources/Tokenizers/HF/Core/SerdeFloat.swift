@@ -77,13 +77,4 @@ enum SerdeFloat {
         }
         return negative ? -f : f
     }
-
-    /// The score as HF holds it, from a Foundation-parsed JSON number: the exact decimal text when
-    /// Foundation kept one (`NSDecimalNumber`), else the shortest text of its double.
-    static func fromJSONNumber(_ n: NSNumber) -> Double? {
-        if let dec = n as? NSDecimalNumber { return parse(dec.stringValue) }
-        let d = n.doubleValue
-        guard d.isFinite else { return nil }
-        return parse(d.description)
-    }
 }

@@ -13,14 +13,14 @@ struct UnigramModel: HFModel {
 
     init(_ node: JSONNode) throws {
         let vocabNode = try node.required("vocab")
-        guard let items = vocabNode.value as? [Any] else { throw vocabNode.malformed("expected an array") }
+        guard case .array(let items) = vocabNode.value else { throw vocabNode.malformed("expected an array") }
         var pieces: [String] = []
         var scores: [Double] = []
         pieces.reserveCapacity(items.count)
         scores.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
-            guard let pair = item as? [Any], pair.count == 2, let piece = pair[0] as? String,
-                  let number = pair[1] as? NSNumber, let score = SerdeFloat.fromJSONNumber(number) else {
+            guard case .array(let pair) = item, pair.count == 2, case .string(let piece) = pair[0],
+                  case .number(let text) = pair[1], let score = SerdeFloat.parse(text) else {
                 throw vocabNode.malformed("expected [piece, score]", at: "[\(i)]")
             }
             pieces.append(piece)
