@@ -4,7 +4,8 @@ import TestSupport
 
 /// Loads the tokenizers the fixtures were generated from, and the fixture cases themselves.
 enum HFFixtures {
-    static let names = ["tiny-bert", "tiny-xlmr", "mbert-size", "xlmr-large-size", "synthetic-unigram", "synthetic-wordpiece", "synthetic-first"]
+    static let names = ["tiny-bert", "tiny-xlmr", "mbert-size", "xlmr-large-size", "synthetic-unigram", "synthetic-wordpiece", "synthetic-first",
+                         "mbert-size+new", "xlmr-large-size+new"]
     static let dir = FixturePaths.fixtures.appendingPathComponent("tokenizers")
 
     struct Case: Decodable {
@@ -36,6 +37,10 @@ enum HFFixtures {
     }
 
     static func tokenizer(_ name: String) throws -> HFTokenizer {
+        if name.hasSuffix("+new") {
+            // llmlingua adds [NEW0]…[NEW99] to the loaded tokenizer at run time.
+            return try tokenizer(String(name.dropLast(4))).addingSpecialTokens((0..<100).map { "[NEW\($0)]" })
+        }
         switch name {
         case "tiny-bert": return try HFTokenizer(contentsOf: FixturePaths.tinyBERT.appendingPathComponent("tokenizer.json"))
         case "tiny-xlmr": return try HFTokenizer(contentsOf: FixturePaths.tinyXLMR.appendingPathComponent("tokenizer.json"))
