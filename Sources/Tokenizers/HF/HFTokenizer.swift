@@ -37,11 +37,22 @@ public final class HFTokenizer: Sendable {
         _ = try root.members()
         let modelNode = try root.required("model")
         let model: any HFModel
-        switch try modelNode.optionalString("type") {
+        var modelType = try modelNode.optionalString("type")
+        if modelType == nil {
+            // Older files omit the tag; HF then recognises the model by its fields.
+            if try modelNode.optional("merges") != nil {
+                modelType = "BPE"
+            } else if case .array = try modelNode.required("vocab").value {
+                modelType = "Unigram"
+            } else if try modelNode.optional("unk_token") != nil {
+                modelType = "WordPiece"
+            }
+        }
+        switch modelType {
         case "WordPiece": model = try WordPieceModel(modelNode)
         case "Unigram": model = try UnigramModel(modelNode)
         case nil:
-            throw modelNode.malformed("model has no type", at: "type")
+            throw modelNode.malformed("model has no type and its fields match no known model", at: "type")
         case let t?:
             throw modelNode.unsupported("unsupported model type \(t.debugDescription)", at: "type")
         }
