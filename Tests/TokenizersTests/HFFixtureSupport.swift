@@ -4,7 +4,7 @@ import TestSupport
 
 /// Loads the tokenizers the fixtures were generated from, and the fixture cases themselves.
 enum HFFixtures {
-    static let names = ["tiny-bert", "tiny-xlmr", "mbert-size", "xlmr-large-size", "synthetic-unigram", "synthetic-wordpiece", "synthetic-first",
+    static let names = ["tiny-bert", "tiny-xlmr", "mbert-size", "xlmr-large-size", "synthetic-unigram", "synthetic-wordpiece", "synthetic-first", "synthetic-bytefallback",
                          "mbert-size+new", "xlmr-large-size+new"]
     static let dir = FixturePaths.fixtures.appendingPathComponent("tokenizers")
 
@@ -44,7 +44,7 @@ enum HFFixtures {
         switch name {
         case "tiny-bert": return try HFTokenizer(contentsOf: FixturePaths.tinyBERT.appendingPathComponent("tokenizer.json"))
         case "tiny-xlmr": return try HFTokenizer(contentsOf: FixturePaths.tinyXLMR.appendingPathComponent("tokenizer.json"))
-        case "synthetic-unigram", "synthetic-wordpiece", "synthetic-first":
+        case "synthetic-unigram", "synthetic-wordpiece", "synthetic-first", "synthetic-bytefallback":
             return try HFTokenizer(contentsOf: dir.appendingPathComponent("\(name).tokenizer.json"))
         default:
             let zst = dir.appendingPathComponent("\(name).tokenizer.json.zst")
