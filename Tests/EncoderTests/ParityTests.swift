@@ -63,6 +63,12 @@ import TestSupport
         for index in batch.indices {
             #expect(try results.get(index) == sequential[index])
         }
+        // The library's own split over workers returns rows in input order (packs differ, so rounding may).
+        let spread = try classifier.logits(batch, workers: 3)
+        #expect(spread.count == batch.count)
+        for (a, b) in zip(spread, sequential) { #expect(maxAbsDifference(a, b) <= 1e-5) }
+        let probabilities = try classifier.keepProbabilities(batch, workers: 2)
+        #expect(probabilities.map(\.count) == batch.map(\.count))
     }
 }
 
