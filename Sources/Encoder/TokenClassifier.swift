@@ -20,13 +20,13 @@ public final class TokenClassifier: Sendable {
     }
 
     /// Loads `config.json` and `model.safetensors` from a model directory.
-    public static func load(directory: URL, maxPackTokens: Int = 4096) throws -> TokenClassifier {
+    public static func load(directory: URL, maxPackTokens: Int = 2048) throws -> TokenClassifier {
         let config = try EncoderConfig.load(directory.appendingPathComponent("config.json"))
         return try TokenClassifier(config: config, checkpoint: directory.appendingPathComponent("model.safetensors"),
                                    maxPackTokens: maxPackTokens)
     }
 
-    public init(config: EncoderConfig, checkpoint: URL, maxPackTokens: Int = 4096) throws {
+    public init(config: EncoderConfig, checkpoint: URL, maxPackTokens: Int = 2048) throws {
         let file = try SafetensorsFile(url: checkpoint)
         self.config = config
         self.weights = try EncoderWeights(file: file, config: config)
