@@ -29,6 +29,18 @@ import TestSupport
         }
     }
 
+    @Test(arguments: ["tiny-bert", "tiny-xlmr"])
+    func lastHiddenStateMatchesReference(model: String) throws {
+        let directory = model == "tiny-bert" ? FixturePaths.tinyBERT : FixturePaths.tinyXLMR
+        let cases = try EncoderFixture.load(model).filter { $0.hidden != nil }
+        #expect(cases.count == 1)
+        let classifier = try TokenClassifier.load(directory: directory)
+        let states = try classifier.lastHiddenState(cases.map(\.input_ids))
+        for (state, fixture) in zip(states, cases) {
+            #expect(maxAbsDifference(state, fixture.hidden ?? []) <= 1e-4)
+        }
+    }
+
     @Test func packingDoesNotChangeResults() throws {
         let fixtures = try EncoderFixture.load("tiny-xlmr")
         let batch = fixtures.prefix(12).map(\.input_ids)
