@@ -111,7 +111,7 @@ public final class TokenClassifier: Sendable {
             if tokens == 0 {
                 results.append(contentsOf: lengths.map { _ in [] })
             } else {
-                let scratch = Scratch(config: config, tokens: tokens, longest: lengths.max() ?? 0)
+                let scratch = try Scratch(config: config, tokens: tokens, longest: lengths.max() ?? 0)
                 try encode(pack, scratch: scratch)
                 results.append(contentsOf: try head(scratch.hidden, tokens, lengths))
             }
