@@ -16,13 +16,15 @@ Test switches: --token T (resolve requests need "Authorization: Bearer T", else 
 --truncate FILE:BYTES[:COUNT] (the first COUNT content responses for FILE announce the full length
 but send BYTES bytes, then close), --corrupt FILE (one byte flipped; etags stay those of the real
 content), --no-range (ignore Range, always 200), --log PATH (one JSON line per request).
-Prints "PORT <n>" on stdout once listening on 127.0.0.1.
+Prints "PORT <n>" on stdout once listening on 127.0.0.1. It exits when its stdin closes (the test
+process ended, however it ended) or after --max-seconds, so it can never outlive a test run.
 """
 import argparse
 import hashlib
 import json
 import os
 import re
+import signal
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +41,7 @@ def parse_args():
     p.add_argument("--corrupt", action="append", default=[])
     p.add_argument("--no-range", action="store_true")
     p.add_argument("--log")
+    p.add_argument("--max-seconds", type=float, default=300)
     return p.parse_args()
 
 
@@ -176,7 +179,16 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(2)
 
 
+def watch_parent():
+    # A parent that spawned us from a thread with signals blocked leaves them blocked here;
+    # undo that, then leave as soon as the parent's end of stdin closes.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, range(1, signal.NSIG))
+    threading.Thread(target=lambda: (sys.stdin.buffer.read(), os._exit(0)), daemon=True).start()
+    threading.Timer(ARGS.max_seconds, lambda: os._exit(0)).start()
+
+
 def main():
+    watch_parent()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     print("PORT %d" % server.server_address[1], flush=True)
