@@ -115,12 +115,15 @@ import TestSupport
     }
 
     @Test func sendsHFTokenAsBearerToTheHubOnly() throws {
-        let w = try World(serverArgs: ["--token", "hf_test_secret"], token: "hf_test_secret")
+        // The CDN redirect names another host ("localhost"), which must not see the token.
+        let w = try World(serverArgs: ["--token", "hf_test_secret", "--cdn-host", "localhost"], token: "hf_test_secret")
         _ = try w.resolver.resolve("acme/tiny")
         let log = try w.server.log()
         let resolves = log.filter { $0.path.hasPrefix("/acme/tiny/resolve/") }
         #expect(!resolves.isEmpty)
         #expect(resolves.allSatisfy { $0.auth == "Bearer hf_test_secret" && $0.status != 401 })
+        let cdn = log.filter { $0.path.hasPrefix("/cdn/") }
+        #expect(cdn.count == 1 && cdn.allSatisfy { $0.auth == nil && $0.status == 200 })
         // Nothing in the cache holds the token.
         let enumerator = FileManager.default.enumerator(at: w.cacheRoot, includingPropertiesForKeys: nil)
         while let url = enumerator?.nextObject() as? URL {
@@ -174,6 +177,14 @@ import TestSupport
         #expect(try String(contentsOf: w.cache.refFile("main"), encoding: .utf8) == ResolutionFixture.commitB)
         #expect(try moved.log().allSatisfy { $0.method == "HEAD" })
         #expect(w.cache.has(ResolutionFixture.commitB, "model.safetensors"))
+    }
+
+    @Test func asyncCallersResolveOffThePool() async throws {
+        let w = try World()
+        let model = try await w.resolver.resolveInBackground("acme/tiny")
+        #expect(model.origin == .hubDownload)
+        let failure = await #expect(throws: EncoderError.self) { try await w.resolver.resolveInBackground("acme/missing") }
+        #expect(failure?.code == .notFound)
     }
 
     @Test func concurrentResolversShareOneDownload() throws {

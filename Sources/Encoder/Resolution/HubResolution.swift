@@ -39,8 +39,11 @@ extension ModelResolver {
         } catch let e as EncoderError where e.code == .download && cachedComplete {
             return try finish(cachedCommit!, .hubCache, ["the Hub did not answer usefully (\(e.description)); using the cached snapshot \(cachedCommit!) of \(repo)@\(revision)"])
         }
-        guard case .found(let configMeta) = first else {
-            throw missingFileError(repo: repo, revision: revision, commit: nil, file: Self.requiredFiles[0], client: client)
+        let configMeta: HubFileMetadata
+        switch first {
+        case .found(let meta): configMeta = meta
+        case .missing(let commit):
+            throw missingFileError(repo: repo, revision: revision, commit: commit, file: Self.requiredFiles[0], client: client)
         }
         let commit = configMeta.commit
         var downloaded = false
@@ -67,7 +70,7 @@ extension ModelResolver {
         if let commit { why += " (commit \(commit))" }
         if file == "model.safetensors" { why += "; Lingua reads only safetensors weights" }
         if file == "tokenizer.json" { why += "; Lingua needs the fast-tokenizer file" }
-        if commit == nil { why += "; if the repository is private or gated, set HF_TOKEN" }
+        if commit == nil { why += " (or the repository is private or gated: then set HF_TOKEN)" }
         let url = (try? client.resolveURL(repo: repo, revision: revision, file: file))?.absoluteString
         return EncoderError(.notFound, why, file: url, item: file)
     }

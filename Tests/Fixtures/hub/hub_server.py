@@ -13,6 +13,7 @@ ROOT/{owner}/{name}/{file} the way the Hub serves repositories:
   GET /cdn/{sha256}/{owner}/{name}/{file}: the content, honouring "Range: bytes=N-" with 206.
 
 Test switches: --token T (resolve requests need "Authorization: Bearer T", else 401 GatedRepo),
+--cdn-host H (LFS redirects go to H instead of the host asked for, to test token scoping),
 --truncate FILE:BYTES[:COUNT] (the first COUNT content responses for FILE announce the full length
 but send BYTES bytes, then close), --corrupt FILE (one byte flipped; etags stay those of the real
 content), --no-range (ignore Range, always 200), --log PATH (one JSON line per request).
@@ -41,6 +42,7 @@ def parse_args():
     p.add_argument("--corrupt", action="append", default=[])
     p.add_argument("--no-range", action="store_true")
     p.add_argument("--log")
+    p.add_argument("--cdn-host", help="host name put in LFS redirects (default: the Host asked for)")
     p.add_argument("--max-seconds", type=float, default=300)
     return p.parse_args()
 
@@ -74,6 +76,7 @@ class Handler(BaseHTTPRequestHandler):
             "range": self.headers.get("Range"),
             "auth": self.headers.get("Authorization"),
             "status": status,
+            "t": round(__import__("time").time(), 4),
         }
         with LOCK:
             with open(ARGS.log, "a") as f:
@@ -123,6 +126,8 @@ class Handler(BaseHTTPRequestHandler):
         if name.endswith(ARGS.lfs_suffix):
             sha = hashlib.sha256(data).hexdigest()
             host = self.headers.get("Host")
+            if ARGS.cdn_host:
+                host = "%s:%d" % (ARGS.cdn_host, self.server.server_address[1])
             headers = dict(commit)
             headers.update({
                 "Location": "http://%s/cdn/%s/%s/%s" % (host, sha, repo, name),
