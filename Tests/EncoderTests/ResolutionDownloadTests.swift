@@ -101,6 +101,17 @@ import TestSupport
         #expect(get?.range == "bytes=5000-" && get?.status == 200)
     }
 
+    @Test func startsOverWhenA206StartsElsewhere() throws {
+        let w = try World(serverArgs: ["--bad-range"])
+        let part = w.cache.incomplete(try w.weightsSHA)
+        try FileManager.default.createDirectory(at: w.cache.blobs, withIntermediateDirectories: true)
+        try Data(contentsOf: FixturePaths.tinyBERT.appendingPathComponent("model.safetensors")).prefix(5000).write(to: part)
+        let model = try w.resolver.resolve("acme/tiny")
+        #expect(try FileDigest.sha256(of: model.weightsURL) == w.weightsSHA)
+        let gets = try w.server.log().filter { $0.path.hasPrefix("/cdn/") }
+        #expect(gets.map(\.range) == ["bytes=5000-", nil])
+    }
+
     @Test func corruptDownloadIsRejectedAndRemoved() throws {
         let w = try World(serverArgs: ["--corrupt", "model.safetensors"])
         let error = #expect(throws: EncoderError.self) { try w.resolver.resolve("acme/tiny") }

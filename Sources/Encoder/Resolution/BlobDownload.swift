@@ -63,6 +63,14 @@ extension HubClient {
                 let text = String(decoding: reply.body.prefix(200), as: UTF8.self)
                 throw EncoderError(.download, "HTTP \(reply.status) while downloading\(text.isEmpty ? "" : ": \(text)")", file: where_, item: file)
             }
+            if outcome.rangeMismatch {  // start over rather than splice wrong bytes
+                try? FileManager.default.removeItem(at: part)
+                guard attempt < maxRetries else {
+                    throw EncoderError(.download, "the server keeps answering Range requests with the wrong range (\(outcome.transportError ?? ""))", file: where_, item: file)
+                }
+                attempt += 1
+                continue
+            }
             guard let failure = outcome.transportError else { return }
             if attempt < maxRetries {
                 attempt += 1

@@ -16,7 +16,7 @@ Test switches: --token T (resolve requests need "Authorization: Bearer T", else 
 --cdn-host H (LFS redirects go to H instead of the host asked for, to test token scoping),
 --truncate FILE:BYTES[:COUNT] (the first COUNT content responses for FILE announce the full length
 but send BYTES bytes, then close), --corrupt FILE (one byte flipped; etags stay those of the real
-content), --no-range (ignore Range, always 200), --log PATH (one JSON line per request).
+content), --no-range (ignore Range, always 200), --bad-range (answer Range with a 206 from byte 0), --log PATH (one JSON line per request).
 Prints "PORT <n>" on stdout once listening on 127.0.0.1. It exits when its stdin closes (the test
 process ended, however it ended) or after --max-seconds, so it can never outlive a test run.
 """
@@ -41,6 +41,7 @@ def parse_args():
     p.add_argument("--truncate", action="append", default=[])
     p.add_argument("--corrupt", action="append", default=[])
     p.add_argument("--no-range", action="store_true")
+    p.add_argument("--bad-range", action="store_true")
     p.add_argument("--log")
     p.add_argument("--cdn-host", help="host name put in LFS redirects (default: the Host asked for)")
     p.add_argument("--max-seconds", type=float, default=300)
@@ -156,7 +157,7 @@ class Handler(BaseHTTPRequestHandler):
         if requested and not ARGS.no_range:
             m = re.fullmatch(r"bytes=(\d+)-", requested.strip())
             if m:
-                start = int(m.group(1))
+                start = 0 if ARGS.bad_range else int(m.group(1))
                 if start >= len(data):
                     return self.error(416, "RangeNotSatisfiable", "range not satisfiable",
                                       {"Content-Range": "bytes */%d" % len(data)})
