@@ -69,6 +69,25 @@ import TestSupport
         #expect(gets.map(\.status) == [200, 206])
     }
 
+    @Test func resumesAnEarlyCloseThatLookedComplete() throws {
+        let w = try World(serverArgs: ["--truncate", "model.safetensors:120000", "--quiet-truncate"])
+        let model = try w.resolver.resolve("acme/tiny")
+        #expect(try FileDigest.sha256(of: model.weightsURL) == w.weightsSHA)
+        let gets = try w.server.log().filter { $0.method == "GET" && $0.path.hasPrefix("/cdn/") }
+        #expect(gets.map(\.range) == [nil, "bytes=120000-"])
+    }
+
+    @Test func retriesServerErrors() throws {
+        let w = try World(serverArgs: ["--fail-content", "2"])
+        let model = try w.resolver.resolve("acme/tiny")
+        #expect(model.origin == .hubDownload)
+        #expect(try w.server.log().filter { $0.status == 503 }.count == 2)
+
+        let down = try World(serverArgs: ["--fail-content", "3"])
+        let error = #expect(throws: EncoderError.self) { try down.resolver.resolve("acme/tiny") }
+        #expect(error?.code == .download && error?.message.contains("HTTP 503") == true)
+    }
+
     @Test func keepsThePartialFileForTheNextRun() throws {
         let w = try World(serverArgs: ["--truncate", "model.safetensors:150000:2"])
         var options = ResolutionFixture.options

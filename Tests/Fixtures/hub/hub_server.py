@@ -15,7 +15,8 @@ ROOT/{owner}/{name}/{file} the way the Hub serves repositories:
 Test switches: --token T (resolve requests need "Authorization: Bearer T", else 401 GatedRepo),
 --cdn-host H (LFS redirects go to H instead of the host asked for, to test token scoping),
 --truncate FILE:BYTES[:COUNT] (the first COUNT content responses for FILE announce the full length
-but send BYTES bytes, then close), --corrupt FILE (one byte flipped; etags stay those of the real
+but send BYTES bytes, then close; with --quiet-truncate they announce no length, so the early close
+looks like a complete body), --fail-content N (the first N content GETs get 503), --corrupt FILE (one byte flipped; etags stay those of the real
 content), --no-range (ignore Range, always 200), --bad-range (answer Range with a 206 from byte 0), --log PATH (one JSON line per request).
 Prints "PORT <n>" on stdout once listening on 127.0.0.1. It exits when its stdin closes (the test
 process ended, however it ended) or after --max-seconds, so it can never outlive a test run.
@@ -39,6 +40,8 @@ def parse_args():
     p.add_argument("--token")
     p.add_argument("--lfs-suffix", default=".safetensors")
     p.add_argument("--truncate", action="append", default=[])
+    p.add_argument("--quiet-truncate", action="store_true")
+    p.add_argument("--fail-content", type=int, default=0)
     p.add_argument("--corrupt", action="append", default=[])
     p.add_argument("--no-range", action="store_true")
     p.add_argument("--bad-range", action="store_true")
@@ -50,6 +53,7 @@ def parse_args():
 
 ARGS = parse_args()
 LOCK = threading.Lock()
+FAILS_LEFT = [ARGS.fail_content]
 TRUNCATE = {}  # file name -> [bytes, remaining count]
 for spec in ARGS.truncate:
     parts = spec.split(":")
@@ -83,12 +87,12 @@ class Handler(BaseHTTPRequestHandler):
             with open(ARGS.log, "a") as f:
                 f.write(json.dumps(entry) + "\n")
 
-    def reply(self, status, headers, body=b"", send_body=True):
+    def reply(self, status, headers, body=b"", send_body=True, length=True):
         self.record(status)
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
-        if "Content-Length" not in headers:
+        if length and "Content-Length" not in headers:
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if send_body and body:
@@ -166,14 +170,20 @@ class Handler(BaseHTTPRequestHandler):
         body = data[start:]
         headers["Content-Length"] = str(len(body))
         headers["Accept-Ranges"] = "bytes"
-        cut = None
+        cut, fail = None, False
         if self.command == "GET":
             with LOCK:
-                rule = TRUNCATE.get(name)
+                fail = FAILS_LEFT[0] > 0
+                FAILS_LEFT[0] -= 1 if fail else 0
+                rule = None if fail else TRUNCATE.get(name)
                 if rule and rule[1] > 0:
                     rule[1] -= 1
                     cut = rule[0]
-        self.reply(status, headers, body if cut is None else b"", send_body=False)
+        if fail:
+            return self.error(503, "Unavailable", "try again")
+        if cut is not None and ARGS.quiet_truncate:
+            del headers["Content-Length"]
+        self.reply(status, headers, send_body=False, length=False)
         if self.command != "GET":
             return
         if cut is None:
