@@ -88,6 +88,14 @@ import TestSupport
         #expect(error?.code == .download && error?.message.contains("HTTP 503") == true)
     }
 
+    @Test func aFailingOptionalFileIsOnlyAWarning() throws {
+        let w = try World(serverArgs: ["--truncate", "special_tokens_map.json:100:10"])
+        let model = try w.resolver.resolve("acme/tiny")
+        #expect(model.optionalFile("special_tokens_map.json") == nil)
+        #expect(model.warnings.count == 1 && model.warnings[0].contains("special_tokens_map.json"))
+        #expect(try String(contentsOf: w.cache.refFile("main"), encoding: .utf8) == ResolutionFixture.commitA)
+    }
+
     @Test func keepsThePartialFileForTheNextRun() throws {
         let w = try World(serverArgs: ["--truncate", "model.safetensors:150000:2"])
         var options = ResolutionFixture.options

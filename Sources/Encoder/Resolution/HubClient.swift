@@ -36,6 +36,13 @@ struct HubClient: Sendable {
         return url
     }
 
+    /// `metadata` with a broken connection reported as a typed download error.
+    func lookup(repo: String, revision: String, file: String) throws -> HubLookup {
+        do { return try metadata(repo: repo, revision: revision, file: file) } catch let e as TransportError {
+            throw EncoderError(.download, "cannot reach the Hub: \(e.message)", file: e.url.absoluteString, item: file)
+        }
+    }
+
     /// Metadata of `file` at `revision`, or `.missing` when the revision has no such file.
     /// Throws for an unknown repo or revision, refused access, server errors, or no connection
     /// (as `TransportError`, so the caller can fall back to the cache).
