@@ -228,7 +228,7 @@ import TestSupport
     @Test func concurrentResolversShareOneDownload() throws {
         let w = try World()
         let resolver = w.resolver
-        let results = ResultBox()
+        let results = DownloadResultBox()
         DispatchQueue.concurrentPerform(iterations: 3) { _ in
             results.add(Result { try resolver.resolve("acme/tiny") })
         }
@@ -241,7 +241,7 @@ import TestSupport
 }
 
 /// Collects results from concurrent workers.
-private final class ResultBox: @unchecked Sendable {
+private final class DownloadResultBox: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [Result<ResolvedModel, any Error>] = []
     func add(_ r: Result<ResolvedModel, any Error>) { lock.lock(); items.append(r); lock.unlock() }
