@@ -1,23 +1,39 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Working memory of one forward pass over a pack of sequences; owned by one call, never shared.
+/// One anonymous mapping, returned to the system on release (malloc would keep freed blocks of
+/// this size in per-thread arenas, so resident memory would grow with the number of workers).
 final class Scratch {
     let hidden, q, k, v, context, inner, scores: UnsafeMutablePointer<Float>
+    private let base: UnsafeMutableRawPointer
+    private let byteCount: Int
 
-    init(config: EncoderConfig, tokens: Int, longest: Int) {
+    init(config: EncoderConfig, tokens: Int, longest: Int) throws {
         let rows = tokens * config.hiddenSize
-        hidden = .allocate(capacity: rows)
-        q = .allocate(capacity: rows)
-        k = .allocate(capacity: rows)
-        v = .allocate(capacity: rows)
-        context = .allocate(capacity: rows)
-        inner = .allocate(capacity: tokens * config.intermediateSize)
-        scores = .allocate(capacity: max(longest * longest, 1))
+        let counts = [rows, rows, rows, rows, rows, tokens * config.intermediateSize, max(longest * longest, 1)]
+        // Each buffer starts on a 64-byte boundary.
+        let padded = counts.map { ($0 * MemoryLayout<Float>.stride + 63) & ~63 }
+        byteCount = padded.reduce(0, +)
+        guard let memory = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              memory != MAP_FAILED else {
+            throw EncoderError(.io, "cannot allocate \(byteCount) bytes of scratch memory")
+        }
+        base = memory
+        var offset = 0
+        let pointers = padded.map { size -> UnsafeMutablePointer<Float> in
+            defer { offset += size }
+            return (memory + offset).bindMemory(to: Float.self, capacity: size / MemoryLayout<Float>.stride)
+        }
+        (hidden, q, k, v, context, inner, scores) =
+            (pointers[0], pointers[1], pointers[2], pointers[3], pointers[4], pointers[5], pointers[6])
     }
 
-    deinit {
-        for p in [hidden, q, k, v, context, inner, scores] { p.deallocate() }
-    }
+    deinit { munmap(base, byteCount) }
 }
 
 extension TokenClassifier {

@@ -20,13 +20,13 @@ public final class TokenClassifier: Sendable {
     }
 
     /// Loads `config.json` and `model.safetensors` from a model directory.
-    public static func load(directory: URL, maxPackTokens: Int = 4096) throws -> TokenClassifier {
+    public static func load(directory: URL, maxPackTokens: Int = 2048) throws -> TokenClassifier {
         let config = try EncoderConfig.load(directory.appendingPathComponent("config.json"))
         return try TokenClassifier(config: config, checkpoint: directory.appendingPathComponent("model.safetensors"),
                                    maxPackTokens: maxPackTokens)
     }
 
-    public init(config: EncoderConfig, checkpoint: URL, maxPackTokens: Int = 4096) throws {
+    public init(config: EncoderConfig, checkpoint: URL, maxPackTokens: Int = 2048) throws {
         let file = try SafetensorsFile(url: checkpoint)
         self.config = config
         self.weights = try EncoderWeights(file: file, config: config)
@@ -111,7 +111,7 @@ public final class TokenClassifier: Sendable {
             if tokens == 0 {
                 results.append(contentsOf: lengths.map { _ in [] })
             } else {
-                let scratch = Scratch(config: config, tokens: tokens, longest: lengths.max() ?? 0)
+                let scratch = try Scratch(config: config, tokens: tokens, longest: lengths.max() ?? 0)
                 try encode(pack, scratch: scratch)
                 results.append(contentsOf: try head(scratch.hidden, tokens, lengths))
             }

@@ -10,6 +10,8 @@ struct EncoderFixture: Decodable {
     var input_ids: [Int32]
     var logits: [Float]
     var prob1: [Float]
+    /// Last hidden state, flat [n × hidden]; only on one short case.
+    var hidden: [Float]?
 
     static func load(_ name: String) throws -> [EncoderFixture] {
         let url = FixturePaths.fixtures.appendingPathComponent("encoder/\(name).jsonl")

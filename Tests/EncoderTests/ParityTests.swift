@@ -29,6 +29,18 @@ import TestSupport
         }
     }
 
+    @Test(arguments: ["tiny-bert", "tiny-xlmr"])
+    func lastHiddenStateMatchesReference(model: String) throws {
+        let directory = model == "tiny-bert" ? FixturePaths.tinyBERT : FixturePaths.tinyXLMR
+        let cases = try EncoderFixture.load(model).filter { $0.hidden != nil }
+        #expect(cases.count == 1)
+        let classifier = try TokenClassifier.load(directory: directory)
+        let states = try classifier.lastHiddenState(cases.map(\.input_ids))
+        for (state, fixture) in zip(states, cases) {
+            #expect(maxAbsDifference(state, fixture.hidden ?? []) <= 1e-4)
+        }
+    }
+
     @Test func packingDoesNotChangeResults() throws {
         let fixtures = try EncoderFixture.load("tiny-xlmr")
         let batch = fixtures.prefix(12).map(\.input_ids)
@@ -63,6 +75,12 @@ import TestSupport
         for index in batch.indices {
             #expect(try results.get(index) == sequential[index])
         }
+        // The library's own split over workers returns rows in input order (packs differ, so rounding may).
+        let spread = try classifier.logits(batch, workers: 3)
+        #expect(spread.count == batch.count)
+        for (a, b) in zip(spread, sequential) { #expect(maxAbsDifference(a, b) <= 1e-5) }
+        let probabilities = try classifier.keepProbabilities(batch, workers: 2)
+        #expect(probabilities.map(\.count) == batch.map(\.count))
     }
 }
 

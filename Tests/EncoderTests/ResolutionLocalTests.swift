@@ -98,9 +98,10 @@ import TestSupport
     @Test func largeWeightsAreSampledHeaderAndWindows() throws {
         let tmp = try ResolutionTempDir()
         let file = tmp.sub("model.safetensors")
-        let header = Array(#"{"w":{"dtype":"F32","shape":[786432],"data_offsets":[0,3145728]}}"#.utf8)
+        let header = Array(#"{"w":{"dtype":"F32","shape":[300000],"data_offsets":[0,1200000]}}"#.utf8)
         var bytes = withUnsafeBytes(of: UInt64(header.count).littleEndian) { Array($0) } + header
-        bytes += (0..<3_145_728).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 13) }
+        var state: UInt32 = 12345
+        bytes += (0..<1_200_000).map { _ in state = state &* 1664525 &+ 1013904223; return UInt8(truncatingIfNeeded: state >> 24) }
         try Data(bytes).write(to: file)
         let base = try ModelFingerprint.weightsDigest(file)
         #expect(base.size == UInt64(bytes.count))

@@ -63,6 +63,7 @@ enum ResolutionFixture {
 /// the value goes away.
 final class HubServer: @unchecked Sendable {
     let process = Process()
+    let stdin = Pipe()
     let port: Int
     let logFile: URL
     var endpoint: String { "http://127.0.0.1:\(port)" }
@@ -82,22 +83,25 @@ final class HubServer: @unchecked Sendable {
                              "--commit", commit, "--log", logFile.path] + extra
         let out = Pipe()
         process.standardOutput = out
+        process.standardInput = stdin
         process.standardError = FileHandle.nullDevice
         try process.run()
         let reader = PortReader(out.fileHandleForReading)
         guard let port = reader.wait(seconds: 15) else {
-            process.terminate()
-            process.waitUntilExit()
+            Self.stop(process, stdin)
             throw EncoderError(.io, "hub_server.py did not report its port within 15 s")
         }
         self.port = port
     }
 
-    deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+    deinit { Self.stop(process, stdin) }
+
+    /// SIGKILL (a child spawned from a test thread may have SIGTERM blocked) and reap; closing
+    /// stdin alone also makes the server exit.
+    private static func stop(_ process: Process, _ stdin: Pipe) {
+        try? stdin.fileHandleForWriting.close()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     func log() throws -> [LogEntry] {

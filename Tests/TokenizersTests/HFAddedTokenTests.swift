@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Tokenizers
 
 /// Added-token matching: HF's leftmost-longest semantics and flags, and a large token set.
@@ -45,5 +46,31 @@ import Testing
         #expect(ids.filter { addedIds.contains($0) }.count == expectedAdded)
         #expect(tok.count == 8 + 10_000)
         #expect(tok.tokenToId("[TOK9999]") == 8 + 9_999)
+    }
+
+    @Test func addingSpecialTokensKeepsKnownIds() throws {
+        let tok = try HFTokenizer(contentsOf: FixturePaths.tinyXLMR.appendingPathComponent("tokenizer.json"))
+        let again = tok.addingSpecialTokens(["[NEW0]", "[NEW99]", "<s>", "▁the", "[BRAND-NEW]"])
+        #expect(again.tokenToId("[NEW0]") == tok.tokenToId("[NEW0]"))
+        #expect(again.tokenToId("<s>") == 0)
+        #expect(again.tokenToId("▁the") == 4)            // in the model vocabulary: keeps its id
+        #expect(again.tokenToId("[BRAND-NEW]") == tok.count)  // next free id
+        #expect(again.count == tok.count + 1)
+        #expect(again.tokenize("a▁the b") == ["▁a", "▁the", "▁b"])  // now matched as a raw added token
+        #expect(tok.tokenToId("[BRAND-NEW]") == nil)     // the original is unchanged
+        #expect(Set(tok.specialTokens).isSuperset(of: ["<s>", "</s>", "<unk>", "<pad>", "<mask>"]))
+    }
+
+    @Test func sharedAcrossThreads() async throws {
+        let tok = try HFTokenizer(contentsOf: FixturePaths.tinyXLMR.appendingPathComponent("tokenizer.json"))
+        let texts = (0..<64).map { "Speaker \($0): 经济[NEW\($0 % 100)]技术, café   naïve \($0 * 7)" }
+        let expected = texts.map { tok.encode($0) }
+        let results = await withTaskGroup(of: (Int, [Int]).self) { group in
+            for (i, t) in texts.enumerated() { group.addTask { (i, tok.encode(t)) } }
+            var out = [[Int]](repeating: [], count: texts.count)
+            for await (i, ids) in group { out[i] = ids }
+            return out
+        }
+        #expect(results == expected)
     }
 }

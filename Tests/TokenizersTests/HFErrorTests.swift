@@ -76,6 +76,17 @@ import Testing
         #expect(e2?.location == "added_tokens[0].id")
     }
 
+    @Test func untaggedModelsAreRecognised() throws {
+        let wp = try load(#"{"model": {"unk_token": "[UNK]", "vocab": {"[UNK]": 0, "a": 1}}}"#)
+        #expect(wp.encode("a") == [1])
+        #expect(wp.encode("a b") == [0])  // no pre-tokenizer: one word, not all in vocab → unknown
+        let uni = try load(#"{"model": {"unk_id": 0, "vocab": [["<unk>", 0.0], ["a", -1.0]]}}"#)
+        #expect(uni.tokenize("ab") == ["a", "b"])
+        #expect(uni.encode("ab") == [1, 0])
+        let bpe = error(#"{"model": {"vocab": {}, "merges": []}}"#)
+        #expect(bpe?.code == .unsupported)
+    }
+
     @Test func missingFile() {
         #expect(throws: TokenizerError.self) {
             try HFTokenizer(contentsOf: URL(fileURLWithPath: "/nonexistent/tokenizer.json"))

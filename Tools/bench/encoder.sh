@@ -3,6 +3,7 @@
 # Usage: Tools/bench/encoder.sh [--fresh-reference] [extra lingua-bench options]
 # The reference takes minutes, so its --json output is cached in $LINGUA_BENCH_CACHE
 # (default ~/.cache/lingua-enc-bench/time_ref.json); --fresh-reference reruns it.
+# REF_ARGS passes extra time_ref.py options (e.g. REF_ARGS="--words 6000" for a shorter reference run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REF_DIR=${LINGUA_REF_DIR:-$HOME/.cache/lingua-reference}
@@ -18,7 +19,7 @@ ref_json="$CACHE/time_ref.json"
 if [[ $fresh == 1 || ! -f "$ref_json" ]]; then
   if [[ -x "$REF_DIR/venv/bin/python" ]]; then
     echo "running the reference (time_ref.py, several minutes)..."
-    "$REF_DIR/venv/bin/python" ../shared/reference/time_ref.py --models "$MODELS" --json "$ref_json" | tee "$CACHE/time_ref.log"
+    "$REF_DIR/venv/bin/python" ../shared/reference/time_ref.py --models "$MODELS" --json "$ref_json" ${REF_ARGS:-} | tee "$CACHE/time_ref.log"
   else
     echo "no reference venv at $REF_DIR/venv: reference columns stay empty"
   fi

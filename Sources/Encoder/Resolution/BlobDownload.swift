@@ -60,10 +60,28 @@ extension HubClient {
                     attempt += 1
                     continue
                 }
+                if reply.status >= 500 || reply.status == 429, attempt < maxRetries {  // transient
+                    attempt += 1
+                    Thread.sleep(forTimeInterval: retryDelay * Double(attempt))
+                    continue
+                }
                 let text = String(decoding: reply.body.prefix(200), as: UTF8.self)
                 throw EncoderError(.download, "HTTP \(reply.status) while downloading\(text.isEmpty ? "" : ": \(text)")", file: where_, item: file)
             }
-            guard let failure = outcome.transportError else { return }
+            if outcome.rangeMismatch {  // start over rather than splice wrong bytes
+                try? FileManager.default.removeItem(at: part)
+                guard attempt < maxRetries else {
+                    throw EncoderError(.download, "the server keeps answering Range requests with the wrong range (\(outcome.transportError ?? ""))", file: where_, item: file)
+                }
+                attempt += 1
+                continue
+            }
+            var failure = outcome.transportError
+            if failure == nil, let size = meta.size {
+                let have = (try? FileDigest.size(of: part)) ?? 0
+                if have < size { failure = "the connection ended after \(have) of \(size) bytes" }
+            }
+            guard let failure else { return }
             if attempt < maxRetries {
                 attempt += 1
                 Thread.sleep(forTimeInterval: retryDelay * Double(attempt))

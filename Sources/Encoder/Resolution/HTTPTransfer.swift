@@ -16,11 +16,13 @@ struct HTTPReply: Sendable {
 
 /// The outcome of a streamed GET: the reply (nil when no response arrived), the bytes appended to
 /// the file by this request, whether the server ignored a Range request (the file was rewritten from
-/// the start) and the transport error, if the connection failed or timed out.
+/// the start) or answered it with another range (nothing written), and the transport error, if the
+/// connection failed or timed out.
 struct TransferOutcome: Sendable {
     var reply: HTTPReply?
     var bytesWritten: Int64
     var restartedFromZero: Bool
+    var rangeMismatch: Bool
     var transportError: String?
 }
 

@@ -36,6 +36,13 @@ struct HubClient: Sendable {
         return url
     }
 
+    /// `metadata` with a broken connection reported as a typed download error.
+    func lookup(repo: String, revision: String, file: String) throws -> HubLookup {
+        do { return try metadata(repo: repo, revision: revision, file: file) } catch let e as TransportError {
+            throw EncoderError(.download, "cannot reach the Hub: \(e.message)", file: e.url.absoluteString, item: file)
+        }
+    }
+
     /// Metadata of `file` at `revision`, or `.missing` when the revision has no such file.
     /// Throws for an unknown repo or revision, refused access, server errors, or no connection
     /// (as `TransportError`, so the caller can fall back to the cache).
@@ -69,6 +76,10 @@ struct HubClient: Sendable {
             guard let rawEtag = reply.header("x-linked-etag") ?? reply.header("etag") else {
                 throw EncoderError(.download, "HTTP \(status) without an ETag header; cannot name the blob", file: url.absoluteString, item: file)
             }
+            let etag = HubFileMetadata.normalize(etag: rawEtag)
+            guard Self.isSafeName(commit), Self.isSafeName(etag) else {
+                throw EncoderError(.download, "unusable X-Repo-Commit \"\(commit)\" or ETag \"\(etag)\" (they name cache folders and files)", file: url.absoluteString, item: file)
+            }
             let sizeText = reply.header("x-linked-size") ?? (status < 300 ? reply.header("content-length") : nil)
             var target = url
             if status >= 300 {
@@ -77,7 +88,7 @@ struct HubClient: Sendable {
                 }
                 target = next
             }
-            return .found(HubFileMetadata(commit: commit, etag: HubFileMetadata.normalize(etag: rawEtag),
+            return .found(HubFileMetadata(commit: commit, etag: etag,
                                           size: sizeText.flatMap { UInt64($0.trimmingCharacters(in: .whitespaces)) },
                                           downloadURL: target))
         }
@@ -97,6 +108,13 @@ struct HubClient: Sendable {
         default:
             throw EncoderError(.download, "HTTP \(status)\(serverSays)\(bodyHint(reply))", file: url.absoluteString, item: file)
         }
+    }
+
+    /// Commit hashes and etags become path components in the cache: letters, digits, `-`, `_`
+    /// and inner dots only, at most 128 characters.
+    static func isSafeName(_ s: String) -> Bool {
+        guard !s.isEmpty, s.utf8.count <= 128, !s.hasPrefix("."), !s.hasSuffix(".incomplete") else { return false }
+        return s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == ".") }
     }
 
     private func bodyHint(_ reply: HTTPReply) -> String {

@@ -34,32 +34,48 @@ extension ModelResolver {
             if let commit = cachedCommit, cachedComplete {
                 return try finish(commit, .hubCache, ["could not reach \(settings.endpoint) (\(e.message)); using the cached snapshot \(commit) of \(repo)@\(revision) without checking for a newer one"])
             }
-            throw EncoderError(.download, "cannot reach the Hub (\(e.message)) and \(repo)@\(revision) is not fully cached in \(cache.repoFolder.path); check the network or HF_ENDPOINT, or download it elsewhere and copy the cache",
+            throw EncoderError(.download, "cannot reach the Hub (\(e.message)) and \(repo)@\(revision) is not fully cached in \(cache.repoFolder.path); check the network or HF_ENDPOINT, or fill the cache where the Hub is reachable with: \(downloadCommand(repo: repo, revision: revision, cache: cache))",
                                file: e.url.absoluteString, item: Self.requiredFiles[0])
         } catch let e as EncoderError where e.code == .download && cachedComplete {
             return try finish(cachedCommit!, .hubCache, ["the Hub did not answer usefully (\(e.description)); using the cached snapshot \(cachedCommit!) of \(repo)@\(revision)"])
         }
-        guard case .found(let configMeta) = first else {
-            throw missingFileError(repo: repo, revision: revision, commit: nil, file: Self.requiredFiles[0], client: client)
+        let configMeta: HubFileMetadata
+        switch first {
+        case .found(let meta): configMeta = meta
+        case .missing(let commit):
+            throw missingFileError(repo: repo, revision: revision, commit: commit, file: Self.requiredFiles[0], client: client)
         }
         let commit = configMeta.commit
         var downloaded = false
+        var warnings: [String] = []
         for file in Self.requiredFiles + Self.optionalFiles {
             let optional = Self.optionalFiles.contains(file)
             if cache.has(commit, file) || (optional && cache.isMarkedMissing(commit, file)) { continue }
-            let lookup = file == Self.requiredFiles[0] ? first : try client.metadata(repo: repo, revision: commit, file: file)
-            switch lookup {
-            case .found(let meta):
-                if try client.fetch(meta, file: file, into: cache) { downloaded = true }
-            case .missing:
-                guard optional else {
-                    throw missingFileError(repo: repo, revision: revision, commit: commit, file: file, client: client)
+            do {
+                let lookup = file == Self.requiredFiles[0] ? first : try client.lookup(repo: repo, revision: commit, file: file)
+                switch lookup {
+                case .found(let meta):
+                    if try client.fetch(meta, file: file, into: cache) { downloaded = true }
+                case .missing:
+                    guard optional else {
+                        throw missingFileError(repo: repo, revision: revision, commit: commit, file: file, client: client)
+                    }
+                    try cache.markMissing(commit, file)
                 }
-                try cache.markMissing(commit, file)
+            } catch let e as EncoderError where optional {
+                warnings.append("skipped the optional \(file): \(e.description)")  // Lingua does not need it
             }
         }
         try cache.writeRef(revision, commit: commit)
-        return try finish(commit, downloaded ? .hubDownload : .hubCache)
+        return try finish(commit, downloaded ? .hubDownload : .hubCache, warnings)
+    }
+
+    /// The `huggingface-cli` command that puts what Lingua needs into this cache.
+    func downloadCommand(repo: String, revision: String, cache: HubCache) -> String {
+        var command = "huggingface-cli download \(repo)"
+        if revision != "main" { command += " --revision \(Self.shellQuote(revision))" }
+        command += " --include " + (Self.requiredFiles + Self.optionalFiles).joined(separator: " ")
+        return command + " --cache-dir \(Self.shellQuote(cache.root.path))"
     }
 
     private func missingFileError(repo: String, revision: String, commit: String?, file: String, client: HubClient) -> EncoderError {
@@ -67,7 +83,7 @@ extension ModelResolver {
         if let commit { why += " (commit \(commit))" }
         if file == "model.safetensors" { why += "; Lingua reads only safetensors weights" }
         if file == "tokenizer.json" { why += "; Lingua needs the fast-tokenizer file" }
-        if commit == nil { why += "; if the repository is private or gated, set HF_TOKEN" }
+        if commit == nil { why += " (or the repository is private or gated: then set HF_TOKEN)" }
         let url = (try? client.resolveURL(repo: repo, revision: revision, file: file))?.absoluteString
         return EncoderError(.notFound, why, file: url, item: file)
     }
@@ -82,10 +98,7 @@ extension ModelResolver {
         } else {
             state = "the folder does not exist"
         }
-        var command = "huggingface-cli download \(repo)"
-        if revision != "main" { command += " --revision \(Self.shellQuote(revision))" }
-        command += " --include " + (Self.requiredFiles + Self.optionalFiles).joined(separator: " ")
-        command += " --cache-dir \(Self.shellQuote(cache.root.path))"
+        let command = downloadCommand(repo: repo, revision: revision, cache: cache)
         return EncoderError(.offline, """
             HF_HUB_OFFLINE is set and \(repo)@\(revision) is not in the Hugging Face cache (searched \(cache.repoFolder.path): \(state)). \
             To fetch it, run:

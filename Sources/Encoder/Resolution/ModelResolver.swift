@@ -86,3 +86,16 @@ public struct ModelResolver: Sendable {
         return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && !isDir.boolValue
     }
 }
+
+extension ModelResolver {
+    /// `resolve` for async callers: runs on a thread of its own, so a download never holds one of
+    /// Swift's cooperative threads while it waits on the network.
+    public func resolveInBackground(_ spec: String) async throws -> ResolvedModel {
+        let resolver = self
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try resolver.resolve(spec) })
+            }
+        }
+    }
+}

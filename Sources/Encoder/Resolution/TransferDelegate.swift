@@ -20,6 +20,7 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
     private var written: Int64 = 0
     private var restarted = false
     private var failure: String?
+    private var rangeMismatch = false
 
     private static let bodyLimit = 64 * 1024
 
@@ -45,7 +46,8 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
             reply = HTTPReply(status: response.statusCode, headers: headers,
                               url: response.url ?? URL(fileURLWithPath: "/"), body: body)
         }
-        return TransferOutcome(reply: reply, bytesWritten: written, restartedFromZero: restarted, transportError: failure)
+        return TransferOutcome(reply: reply, bytesWritten: written, restartedFromZero: restarted,
+                               rangeMismatch: rangeMismatch, transportError: failure)
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
@@ -64,6 +66,12 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
         let http = response as? HTTPURLResponse
         self.response = http
         let status = http?.statusCode ?? 0
+        if sink != nil, status == 206, let start = Self.rangeStart(http), start != resumeOffset {
+            failure = "asked for bytes from \(resumeOffset) but the server sent a range starting at \(start)"
+            rangeMismatch = true
+            lock.unlock()
+            return completionHandler(.cancel)
+        }
         if let sink, status == 200 || (status == 206 && resumeOffset > 0) {
             do {
                 if !FileManager.default.fileExists(atPath: sink.path) {
@@ -83,6 +91,14 @@ final class TransferDelegate: NSObject, URLSessionDataDelegate, @unchecked Senda
         }
         lock.unlock()
         completionHandler(.allow)
+    }
+
+    /// The first byte of a 206 answer, from `Content-Range: bytes START-END/TOTAL`.
+    static func rangeStart(_ response: HTTPURLResponse?) -> Int64? {
+        guard let value = response?.value(forHTTPHeaderField: "Content-Range") else { return nil }
+        let spec = value.trimmingCharacters(in: .whitespaces)
+        guard spec.hasPrefix("bytes "), let dash = spec.firstIndex(of: "-") else { return nil }
+        return Int64(spec[spec.index(spec.startIndex, offsetBy: 6)..<dash].trimmingCharacters(in: .whitespaces))
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {

@@ -32,40 +32,60 @@ public final class HFTokenizer: Sendable {
         try self.init(jsonData: data, file: url.path)
     }
 
-    public init(jsonData: Data, file: String) throws {
-        self.file = file
+    public convenience init(jsonData: Data, file: String) throws {
         let root = try JSONNode.parse(jsonData, file: file)
-        _ = try root.object()
+        _ = try root.members()
         let modelNode = try root.required("model")
-        let modelType = try modelNode.optionalString("type")
+        let model: any HFModel
+        var modelType = try modelNode.optionalString("type")
+        if modelType == nil {
+            // Older files omit the tag; HF then recognises the model by its fields.
+            if try modelNode.optional("merges") != nil {
+                modelType = "BPE"
+            } else if case .array = try modelNode.required("vocab").value {
+                modelType = "Unigram"
+            } else if try modelNode.optional("unk_token") != nil {
+                modelType = "WordPiece"
+            }
+        }
         switch modelType {
         case "WordPiece": model = try WordPieceModel(modelNode)
         case "Unigram": model = try UnigramModel(modelNode)
         case nil:
-            throw modelNode.malformed("model has no type", at: "type")
+            throw modelNode.malformed("model has no type and its fields match no known model", at: "type")
         case let t?:
             throw modelNode.unsupported("unsupported model type \(t.debugDescription)", at: "type")
         }
-        normalizer = try root.optional("normalizer").map(NormalizerFactory.make)
-        preTokenizer = try root.optional("pre_tokenizer").map(PreTokenizerFactory.make)
-        postProcessor = try root.optional("post_processor").map(TemplatePostProcessor.make)
-        decoder = try root.optional("decoder").map(DecoderFactory.make)
-
         var added: [HFAddedToken] = []
         for item in try root.optional("added_tokens")?.array() ?? [] {
             added.append(HFAddedToken(
-                id: try item.required("id").int(), content: try item.string("content"),
+                id: Int(try item.required("id").tokenId()), content: try item.string("content"),
                 singleWord: try item.bool("single_word", default: false), lstrip: try item.bool("lstrip", default: false),
                 rstrip: try item.bool("rstrip", default: false), normalized: try item.bool("normalized", default: true),
                 special: try item.bool("special", default: false)))
         }
+        self.init(file: file, model: model,
+                  normalizer: try root.optional("normalizer").map(NormalizerFactory.make),
+                  preTokenizer: try root.optional("pre_tokenizer").map(PreTokenizerFactory.make),
+                  postProcessor: try root.optional("post_processor").map(TemplatePostProcessor.make),
+                  decoder: try root.optional("decoder").map(DecoderFactory.make),
+                  added: added)
+    }
+
+    private init(file: String, model: any HFModel, normalizer: (any HFNormalizer)?, preTokenizer: (any HFPreTokenizer)?,
+                 postProcessor: TemplatePostProcessor?, decoder: (any HFDecoder)?, added: [HFAddedToken]) {
+        self.file = file
+        self.model = model
+        self.normalizer = normalizer
+        self.preTokenizer = preTokenizer
+        self.postProcessor = postProcessor
+        self.decoder = decoder
         addedTokens = added
         // HF matches special tokens first in pattern order, then the others.
         let ordered = added.filter(\.special) + added.filter { !$0.special }
         let raw = ordered.filter { !$0.normalized }
         let norm = ordered.filter(\.normalized)
         rawMatcher = AddedTokenMatcher(tokens: raw, patterns: raw.map { Array($0.content.utf8) })
-        let normalizer = self.normalizer
         normalizedMatcher = AddedTokenMatcher(tokens: norm, patterns: norm.map {
             let b = Array($0.content.utf8)
             return normalizer?.normalize(b) ?? b
@@ -86,6 +106,35 @@ public final class HFTokenizer: Sendable {
         count = total
         unknownTokenId = model.unknownTokenId
     }
+
+    /// transformers' `add_special_tokens({"additional_special_tokens": tokens})` (what llmlingua
+    /// does with `[NEW0]`…`[NEW99]`): each string becomes a special added token (not normalised,
+    /// no strip flags). A content already known keeps its id (an added token's flags are
+    /// replaced); a new one gets `max(highest added id + 1, model vocabulary size)`.
+    /// Returns a new tokenizer; this one is unchanged.
+    public func addingSpecialTokens(_ tokens: [String]) -> HFTokenizer {
+        var added = addedTokens
+        for content in tokens where !content.isEmpty {
+            let bytes = Array(content.utf8)
+            let token: (Int) -> HFAddedToken = {
+                HFAddedToken(id: $0, content: content, singleWord: false, lstrip: false, rstrip: false,
+                             normalized: false, special: true)
+            }
+            if let k = added.firstIndex(where: { $0.content.utf8.elementsEqual(bytes) }) {
+                added[k] = token(added[k].id)
+            } else if let id = model.tokenToId(bytes) {
+                added.append(token(Int(id)))
+            } else {
+                let next = max((added.map(\.id).max() ?? -1) + 1, model.vocabSize)
+                added.append(token(next))
+            }
+        }
+        return HFTokenizer(file: file, model: model, normalizer: normalizer, preTokenizer: preTokenizer,
+                           postProcessor: postProcessor, decoder: decoder, added: added)
+    }
+
+    /// Contents of the added tokens marked special (e.g. `<s>`, `</s>`, `<unk>`, `<pad>`, `<mask>`).
+    public var specialTokens: [String] { addedTokens.filter(\.special).map(\.content) }
 
     // MARK: - Encoding
 

@@ -13,16 +13,20 @@ ROOT/{owner}/{name}/{file} the way the Hub serves repositories:
   GET /cdn/{sha256}/{owner}/{name}/{file}: the content, honouring "Range: bytes=N-" with 206.
 
 Test switches: --token T (resolve requests need "Authorization: Bearer T", else 401 GatedRepo),
+--cdn-host H (LFS redirects go to H instead of the host asked for, to test token scoping),
 --truncate FILE:BYTES[:COUNT] (the first COUNT content responses for FILE announce the full length
-but send BYTES bytes, then close), --corrupt FILE (one byte flipped; etags stay those of the real
-content), --no-range (ignore Range, always 200), --log PATH (one JSON line per request).
-Prints "PORT <n>" on stdout once listening on 127.0.0.1.
+but send BYTES bytes, then close; with --quiet-truncate they announce no length, so the early close
+looks like a complete body), --fail-content N (the first N content GETs get 503), --corrupt FILE (one byte flipped; etags stay those of the real
+content), --no-range (ignore Range, always 200), --bad-range (answer Range with a 206 from byte 0), --log PATH (one JSON line per request).
+Prints "PORT <n>" on stdout once listening on 127.0.0.1. It exits when its stdin closes (the test
+process ended, however it ended) or after --max-seconds, so it can never outlive a test run.
 """
 import argparse
 import hashlib
 import json
 import os
 import re
+import signal
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,14 +40,20 @@ def parse_args():
     p.add_argument("--token")
     p.add_argument("--lfs-suffix", default=".safetensors")
     p.add_argument("--truncate", action="append", default=[])
+    p.add_argument("--quiet-truncate", action="store_true")
+    p.add_argument("--fail-content", type=int, default=0)
     p.add_argument("--corrupt", action="append", default=[])
     p.add_argument("--no-range", action="store_true")
+    p.add_argument("--bad-range", action="store_true")
     p.add_argument("--log")
+    p.add_argument("--cdn-host", help="host name put in LFS redirects (default: the Host asked for)")
+    p.add_argument("--max-seconds", type=float, default=300)
     return p.parse_args()
 
 
 ARGS = parse_args()
 LOCK = threading.Lock()
+FAILS_LEFT = [ARGS.fail_content]
 TRUNCATE = {}  # file name -> [bytes, remaining count]
 for spec in ARGS.truncate:
     parts = spec.split(":")
@@ -71,17 +81,18 @@ class Handler(BaseHTTPRequestHandler):
             "range": self.headers.get("Range"),
             "auth": self.headers.get("Authorization"),
             "status": status,
+            "t": round(__import__("time").time(), 4),
         }
         with LOCK:
             with open(ARGS.log, "a") as f:
                 f.write(json.dumps(entry) + "\n")
 
-    def reply(self, status, headers, body=b"", send_body=True):
+    def reply(self, status, headers, body=b"", send_body=True, length=True):
         self.record(status)
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
-        if "Content-Length" not in headers:
+        if length and "Content-Length" not in headers:
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if send_body and body:
@@ -120,6 +131,8 @@ class Handler(BaseHTTPRequestHandler):
         if name.endswith(ARGS.lfs_suffix):
             sha = hashlib.sha256(data).hexdigest()
             host = self.headers.get("Host")
+            if ARGS.cdn_host:
+                host = "%s:%d" % (ARGS.cdn_host, self.server.server_address[1])
             headers = dict(commit)
             headers.update({
                 "Location": "http://%s/cdn/%s/%s/%s" % (host, sha, repo, name),
@@ -148,7 +161,7 @@ class Handler(BaseHTTPRequestHandler):
         if requested and not ARGS.no_range:
             m = re.fullmatch(r"bytes=(\d+)-", requested.strip())
             if m:
-                start = int(m.group(1))
+                start = 0 if ARGS.bad_range else int(m.group(1))
                 if start >= len(data):
                     return self.error(416, "RangeNotSatisfiable", "range not satisfiable",
                                       {"Content-Range": "bytes */%d" % len(data)})
@@ -157,14 +170,20 @@ class Handler(BaseHTTPRequestHandler):
         body = data[start:]
         headers["Content-Length"] = str(len(body))
         headers["Accept-Ranges"] = "bytes"
-        cut = None
+        cut, fail = None, False
         if self.command == "GET":
             with LOCK:
-                rule = TRUNCATE.get(name)
+                fail = FAILS_LEFT[0] > 0
+                FAILS_LEFT[0] -= 1 if fail else 0
+                rule = None if fail else TRUNCATE.get(name)
                 if rule and rule[1] > 0:
                     rule[1] -= 1
                     cut = rule[0]
-        self.reply(status, headers, body if cut is None else b"", send_body=False)
+        if fail:
+            return self.error(503, "Unavailable", "try again")
+        if cut is not None and ARGS.quiet_truncate:
+            del headers["Content-Length"]
+        self.reply(status, headers, send_body=False, length=False)
         if self.command != "GET":
             return
         if cut is None:
@@ -176,7 +195,16 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(2)
 
 
+def watch_parent():
+    # A parent that spawned us from a thread with signals blocked leaves them blocked here;
+    # undo that, then leave as soon as the parent's end of stdin closes.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, range(1, signal.NSIG))
+    threading.Thread(target=lambda: (sys.stdin.buffer.read(), os._exit(0)), daemon=True).start()
+    threading.Timer(ARGS.max_seconds, lambda: os._exit(0)).start()
+
+
 def main():
+    watch_parent()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     print("PORT %d" % server.server_address[1], flush=True)

@@ -27,9 +27,9 @@ struct TemplatePostProcessor: HFPostProcessor {
         case "TemplateProcessing":
             let specials = try node.required("special_tokens")
             var table: [String: (ids: [Int32], tokens: [String])] = [:]
-            for (name, _) in try specials.object() {
+            for (name, _) in try specials.members() {
                 let entry = try specials.required(name)
-                let ids = try entry.required("ids").array().map { Int32(try $0.int()) }
+                let ids = try entry.required("ids").array().map { try $0.tokenId() }
                 let tokens = try entry.required("tokens").array().map { try $0.string() }
                 table[name] = (ids, tokens)
             }
@@ -50,7 +50,7 @@ struct TemplatePostProcessor: HFPostProcessor {
             func pair(_ key: String) throws -> Item {
                 let arr = try node.required(key).array()
                 guard arr.count == 2 else { throw node.malformed("expected [token, id]", at: key) }
-                return .special(ids: [Int32(try arr[1].int())], tokens: [try arr[0].string()])
+                return .special(ids: [try arr[1].tokenId()], tokens: [try arr[0].string()])
             }
             return TemplatePostProcessor(items: [try pair("cls"), .sequence, try pair("sep")])
         default:

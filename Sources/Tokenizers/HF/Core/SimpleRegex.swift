@@ -2,7 +2,9 @@
 /// `Replace`/`Split` components (`" {2,}"`, `"\\s+"`, `"[\\n\\r]+"`, …): a sequence of atoms
 /// (literal, `.`, `\s \S \d \D \w \W`, `[...]` classes with ranges and negation, escapes) each with
 /// an optional greedy quantifier (`* + ? {n} {n,} {n,m}`). Groups, alternation, anchors and
-/// look-around are refused with a clear error rather than guessed.
+/// look-around are refused with a clear error rather than guessed. Matching backtracks, so a
+/// pattern of several unbounded items can be quadratic on adversarial text; a single quantified
+/// ASCII literal (`" {2,}"`, the XLM-R case) takes a linear fast path in `ReplaceNormalizer`.
 struct SimpleRegex: Sendable {
     enum Atom: Sendable {
         case scalar(UInt32)

@@ -3,7 +3,8 @@ import Foundation
 /// HF `Unigram` (sentencepiece unigram LM): Viterbi over the piece scores on byte positions,
 /// exactly as tokenizers' `encode_optimized`: candidates in increasing length, a strict `>` to
 /// replace, an unknown single character scored `min_score - 10`, and consecutive unknowns fused
-/// into one piece that keeps the original text (id `unk_id`).
+/// into one piece that keeps the original text (id `unk_id`), or, with `byte_fallback`, spelled
+/// as `<0xNN>` byte tokens.
 struct UnigramModel: HFModel {
     let vocab: Vocabulary
     let scores: [Double]
@@ -13,18 +14,18 @@ struct UnigramModel: HFModel {
 
     init(_ node: JSONNode) throws {
         let vocabNode = try node.required("vocab")
-        guard let items = vocabNode.value as? [Any] else { throw vocabNode.malformed("expected an array") }
+        guard case .array(let items) = vocabNode.value else { throw vocabNode.malformed("expected an array") }
         var pieces: [String] = []
         var scores: [Double] = []
         pieces.reserveCapacity(items.count)
         scores.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
-            guard let pair = item as? [Any], pair.count == 2, let piece = pair[0] as? String,
-                  let score = pair[1] as? NSNumber else {
+            guard case .array(let pair) = item, pair.count == 2, case .string(let piece) = pair[0],
+                  case .number(let text) = pair[1], let score = SerdeFloat.parse(text) else {
                 throw vocabNode.malformed("expected [piece, score]", at: "[\(i)]")
             }
             pieces.append(piece)
-            scores.append(score.doubleValue)
+            scores.append(score)
         }
         vocab = Vocabulary(pieces: pieces)
         self.scores = scores
@@ -39,8 +40,15 @@ struct UnigramModel: HFModel {
             unkId = nil
         }
         byteFallback = try node.bool("byte_fallback", default: false)
-        if byteFallback { throw node.unsupported("byte_fallback is not supported", at: "byte_fallback") }
+        var byteIds: [Int32] = []
+        if byteFallback {
+            for b in 0..<256 { byteIds.append(vocab.id(Array(String(format: "<0x%02X>", b).utf8)) ?? -1) }
+        }
+        self.byteIds = byteIds
     }
+
+    /// With `byte_fallback`: the id of `<0xNN>` for each byte value (-1 when absent).
+    let byteIds: [Int32]
 
     var vocabSize: Int { vocab.pieces.count }
     var distinctPieceCount: Int { vocab.distinctCount }
@@ -123,7 +131,15 @@ struct UnigramModel: HFModel {
             let piece = word[(base + s)..<(base + e)]
             var finalId = id
             if id == unkId || id < 0 {
-                if let v = trie.lookup(piece) { finalId = v } else { finalId = unkId ?? -1 }
+                if let v = trie.lookup(piece) {
+                    finalId = v
+                } else if byteFallback && piece.allSatisfy({ byteIds[Int($0)] >= 0 }) {
+                    // HF: an unknown piece becomes one `<0xNN>` token per byte when all exist.
+                    for b in piece { sink.add(byteIds[Int(b)], Array(String(format: "<0x%02X>", b).utf8)) }
+                    continue
+                } else {
+                    finalId = unkId ?? -1
+                }
             }
             sink.add(finalId, piece)
         }

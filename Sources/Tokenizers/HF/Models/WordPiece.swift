@@ -13,18 +13,16 @@ struct WordPieceModel: HFModel {
 
     init(_ node: JSONNode) throws {
         let vocabNode = try node.required("vocab")
-        guard let dict = vocabNode.value as? [String: Any] else { throw vocabNode.malformed("expected an object") }
-        var byId: [Int: String] = [:]
-        var maxId = -1
-        for (k, v) in dict {
-            guard let n = v as? NSNumber, let id = Int(exactly: n.doubleValue), id >= 0 else {
-                throw vocabNode.malformed("id of \(k.debugDescription) is not a non-negative integer")
+        let entries = try vocabNode.members()
+        var byId = [String?](repeating: nil, count: entries.count)
+        for (k, v) in entries {
+            guard case .number(let text) = v, let id = Int(text), id >= 0, id < entries.count else {
+                throw vocabNode.malformed("id of \(k.debugDescription) is not an integer in 0..<\(entries.count)")
             }
             byId[id] = k
-            maxId = max(maxId, id)
         }
-        guard byId.count == maxId + 1 else { throw vocabNode.malformed("ids are not contiguous from 0") }
-        vocab = Vocabulary(pieces: (0...max(maxId, 0)).compactMap { byId[$0] })
+        guard !byId.contains(where: { $0 == nil }) else { throw vocabNode.malformed("ids are not contiguous from 0") }
+        vocab = Vocabulary(pieces: byId.map { $0! })
         unkToken = try node.string("unk_token")
         guard let unk = vocab.id(Array(unkToken.utf8)) else {
             throw node.malformed("unk_token \(unkToken.debugDescription) is not in the vocabulary", at: "unk_token")

@@ -116,18 +116,46 @@ struct SequenceNormalizer: HFNormalizer {
     }
 }
 
-/// HF `NFC`/`NFD`/`NFKC`/`NFKD` through Foundation's Unicode normalisation.
+/// HF `NFC`/`NFD`/`NFKC`/`NFKD`. Decomposition comes from Foundation; composition too, with two
+/// repairs for swift-corelibs-foundation: NFKC is done as NFC(NFKD(s)) (Foundation's NFKC does not
+/// recompose, e.g. `ﾊﾟ`), and Hangul LV+T syllables are composed afterwards (Foundation leaves
+/// `다` + `ᆨ` apart).
 struct UnicodeFormNormalizer: HFNormalizer {
     enum Form: Sendable { case nfc, nfd, nfkc, nfkd }
     let form: Form
     func normalize(_ input: [UInt8]) -> [UInt8] {
         let s = UTF8Scalars.string(input)
         switch form {
-        case .nfc: return Array(s.precomposedStringWithCanonicalMapping.utf8)
+        case .nfc: return Self.composeHangul(s.precomposedStringWithCanonicalMapping)
         case .nfd: return Array(s.decomposedStringWithCanonicalMapping.utf8)
-        case .nfkc: return Array(s.precomposedStringWithCompatibilityMapping.utf8)
+        case .nfkc:
+            return Self.composeHangul(s.decomposedStringWithCompatibilityMapping.precomposedStringWithCanonicalMapping)
         case .nfkd: return Array(s.decomposedStringWithCompatibilityMapping.utf8)
         }
+    }
+
+    /// Unicode's arithmetic Hangul composition (L+V → LV, LV+T → LVT) over an NFC string.
+    static func composeHangul(_ s: String) -> [UInt8] {
+        var out: [UInt32] = []
+        out.reserveCapacity(s.unicodeScalars.count)
+        for u in s.unicodeScalars {
+            let v = u.value
+            if let last = out.last {
+                if (0x1100...0x1112).contains(last) && (0x1161...0x1175).contains(v) {
+                    out[out.count - 1] = 0xAC00 + ((last - 0x1100) * 21 + (v - 0x1161)) * 28
+                    continue
+                }
+                if (0xAC00...0xD7A3).contains(last) && (last - 0xAC00) % 28 == 0 && (0x11A8...0x11C2).contains(v) {
+                    out[out.count - 1] = last + (v - 0x11A7)
+                    continue
+                }
+            }
+            out.append(v)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(out.count * 3)
+        for v in out { UTF8Scalars.append(v, to: &bytes) }
+        return bytes
     }
 }
 

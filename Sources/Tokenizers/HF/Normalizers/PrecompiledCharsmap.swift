@@ -46,7 +46,8 @@ struct PrecompiledCharsmap: Sendable {
             guard pos < units.count else { return nil }
             if PrecompiledCharsmap.hasLeaf(unit) {
                 let start = PrecompiledCharsmap.value(units[pos])
-                guard start <= table.count else { return nil }
+                // The table is valid UTF-8 ending in NULs, so a slice from a lead byte to a NUL is too.
+                guard start <= table.count, start == table.count || table[start] & 0xC0 != 0x80 else { return nil }
                 var end = start
                 while end < table.count && table[end] != 0 { end += 1 }
                 return table[start..<end]

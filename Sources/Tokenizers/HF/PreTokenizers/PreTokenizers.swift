@@ -29,6 +29,10 @@ struct MetaspaceOptions: Sendable {
 
 /// HF `Metaspace` pre-tokeniser: spaces become the replacement (`▁`), the replacement is
 /// prepended per the scheme, and (with `split`) each replacement starts a new word.
+/// Known limit: for `prepend_scheme: first`, HF asks whether the word starts at original offset 0
+/// through its alignment tracking; Lingua tracks no alignments and uses "starts the first
+/// non-added-token segment", which differs only when a normaliser deletes or rewrites the text's
+/// first characters (e.g. `Strip`). XLM-R and BERT (`always`, or no Metaspace) are unaffected.
 struct MetaspacePreTokenizer: HFPreTokenizer {
     let options: MetaspaceOptions
 
