@@ -49,17 +49,32 @@ YAML
 }
 
 now() { date +%s.%N; }
-echo "== compressor alone: $(basename "$MODEL"), $((RECORDS * WORDS)) words"
-"$BENCH" compressor --model "$MODEL" --words $((RECORDS * WORDS)) --rate 0.33 | tail -n 4
-for w in 1 2; do
+# Encoder tokens of the corpus (the unit of `lingua-bench encoder`), when the reference venv is there.
+VENV_PY=$HOME/.cache/lingua-reference/venv/bin/python
+ENC_TOKENS=$([ -x "$VENV_PY" ] && "$VENV_PY" - "$MODEL/tokenizer.json" "$WORK/m/data/long.jsonl" <<'PY' || echo 0
+import json, sys
+from tokenizers import Tokenizer
+t = Tokenizer.from_file(sys.argv[1])
+print(sum(len(t.encode(json.loads(l)["context"], add_special_tokens=False).ids) for l in open(sys.argv[2])))
+PY
+)
+if [ "${SKIP_ALONE:-0}" != 1 ]; then
+    echo "== compressor alone: $(basename "$MODEL"), $((RECORDS * WORDS)) words"
+    "$BENCH" compressor --model "$MODEL" --words $((RECORDS * WORDS)) --rate 0.33 | tail -n 4
+fi
+for w in ${WORKERS:-1 2}; do
     job "e2e-w$w" long "$MODEL" "$w" 1
     t0=$(now); "$LINGUA" run "$WORK/e2e-w$w.yaml" >/dev/null 2>"$WORK/log"; t1=$(now)
-    python3 - "$WORK/out/e2e-w$w/reports/long.json" "$t0" "$t1" "$w" <<'PY'
+    "$LINGUA" run "$WORK/e2e-w$w.yaml" >/dev/null 2>&1; t2=$(now)   # start-up alone: nothing left to do
+    python3 - "$WORK/out/e2e-w$w/reports/long.json" "$t0" "$t1" "$t2" "$w" "$ENC_TOKENS" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1])); wall = float(sys.argv[3]) - float(sys.argv[2])
-tok = r["tokens"]["original"]
-print(f"== lingua run, workers {sys.argv[4]}: {r['records']['done']} records, {tok} cl100k tokens, "
-      f"wall {wall:.1f} s (start-up included) -> {tok / wall:.0f} tokens/s")
+r = json.load(open(sys.argv[1])); wall = float(sys.argv[3]) - float(sys.argv[2]); start = float(sys.argv[4]) - float(sys.argv[3])
+tok, enc = r["tokens"]["original"], int(sys.argv[6])
+line = (f"== lingua run, workers {sys.argv[5]}: {r['records']['done']} records, {tok} cl100k tokens, wall {wall:.1f} s "
+        f"(start-up {start:.2f} s) -> {tok / wall:.0f} cl100k tokens/s")
+if enc:
+    line += f"; {enc} encoder tokens -> {enc / wall:.0f}/s, {enc / (wall - start):.0f}/s without start-up"
+print(line)
 PY
 done
 
