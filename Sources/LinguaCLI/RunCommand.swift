@@ -41,7 +41,9 @@ struct RunCommand: ParsableCommand {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             s.setEventHandler {
-                logger.notice("stopping after the current records (signal \(sig))")
+                // A second signal stops at once: every finished record is already checkpointed.
+                if stop.isSet { _exit(128 + sig) }
+                logger.notice("stopping after the current records (signal \(sig)); send it again to stop now")
                 stop.set()
             }
             s.resume()
