@@ -39,6 +39,13 @@ public enum GSM8K {
         numbers(withoutCommas(cut(output))).last
     }
 
+    /// Accuracy ×100 over (model output, gold answer) pairs; nil for none.
+    public static func accuracy(_ pairs: [(output: String, gold: String)]) -> Double? {
+        guard !pairs.isEmpty else { return nil }
+        let right = pairs.filter { isCorrect(output: $0.output, gold: $0.gold) }.count
+        return 100 * Double(right) / Double(pairs.count)
+    }
+
     static func withoutCommas(_ s: String) -> String {
         PyText.string(s.unicodeScalars.filter { $0 != "," })
     }

@@ -161,17 +161,31 @@ public enum LongBench {
         }
     }
 
-    /// `scorer_e`: per bucket `round(100 * np.mean(scores), 2)`; nil for an empty bucket (NaN
-    /// upstream).
-    public static func lengthBucketScores(_ records: [(score: Double, length: Int)]) -> [LengthBucket: Double?] {
+    /// `scorer_e`: per bucket `round(100 * np.mean(scores), 2)`; an empty bucket (NaN upstream)
+    /// is absent.
+    public static func lengthBucketScores(_ records: [(score: Double, length: Int)]) -> [LengthBucket: Double] {
         var buckets: [LengthBucket: [Double]] = [:]
         for r in records { buckets[LengthBucket(length: r.length), default: []].append(r.score) }
-        var out: [LengthBucket: Double?] = [:]
-        for b in LengthBucket.allCases {
-            let v = buckets[b] ?? []
-            out[b] = v.isEmpty ? nil : PyText.round(100 * NumPy.mean(v), 2)
-        }
-        return out
+        return buckets.mapValues { PyText.round(100 * NumPy.mean($0), 2) }
+    }
+
+    /// LongBench's task categories (the paper reports their means; it uses the English tasks).
+    public static let category: [String: String] = [
+        "narrativeqa": "SingleDoc", "qasper": "SingleDoc", "multifieldqa_en": "SingleDoc",
+        "multifieldqa_zh": "SingleDoc", "hotpotqa": "MultiDoc", "2wikimqa": "MultiDoc",
+        "musique": "MultiDoc", "dureader": "MultiDoc", "gov_report": "Summ", "qmsum": "Summ",
+        "multi_news": "Summ", "vcsum": "Summ", "trec": "FewShot", "triviaqa": "FewShot",
+        "samsum": "FewShot", "lsht": "FewShot", "passage_count": "Synth",
+        "passage_retrieval_en": "Synth", "passage_retrieval_zh": "Synth", "lcc": "Code",
+        "repobench-p": "Code",
+    ]
+
+    /// `avg` of `eval.py`: the plain mean of the task scores given (nil for none).
+    public static func average(_ taskScores: [Double]) -> Double? {
+        guard !taskScores.isEmpty else { return nil }
+        var t = 0.0
+        for s in taskScores { t += s }
+        return t / Double(taskScores.count)
     }
 }
 

@@ -189,6 +189,14 @@ public enum ZeroScrolls {
         return 100 * t / Double(records.count)
     }
 
+    /// The ZeroSCROLLS average: the mean over all ten tasks, a missing task counting as 0.
+    public static func average(_ taskScores: [String: Double]) -> Double {
+        var t = 0.0
+        for task in taskMetric.keys.sorted() { t += taskScores[task] ?? 0 }
+        return t / Double(taskMetric.count)
+    }
+
+    /// ROUGE task score: geometric mean of the ×100 means of ROUGE-1, -2 and -L.
     public static func rougeTaskScore(_ records: [GoogleRouge.Scores]) -> Double? {
         guard !records.isEmpty else { return nil }
         var a = 0.0, b = 0.0, c = 0.0

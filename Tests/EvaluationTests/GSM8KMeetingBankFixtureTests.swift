@@ -15,6 +15,8 @@ import Testing
             if expected { correct += 1 }
         }
         #expect(correct > 10 && correct < 110)
+        let pairs = lines.map { (output: FixtureLines.text($0["output"]), gold: FixtureLines.text($0["gold"])) }
+        #expect(GSM8K.accuracy(pairs) == 100 * Double(correct) / 120)
     }
 
     @Test func gsm8kNumberPattern() {

@@ -29,6 +29,30 @@ import Testing
         #expect(seen.count == 10)
     }
 
+    @Test func taskScoresMatchPython() throws {
+        let all = try FixtureLines.load("zeroscrolls.jsonl")
+        let tasks = all.filter { $0["kind"] as? String == "task" }
+        #expect(tasks.count == 10)
+        #expect(ZeroScrolls.average(["quality": 50, "qasper": 30, "unknown": 99]) == 8)
+        for t in tasks {
+            let task = FixtureLines.text(t["task"])
+            let metric = try #require(ZeroScrolls.taskMetric[task])
+            let records = all.filter { $0["kind"] as? String == "record" && FixtureLines.text($0["task"]) == task }
+            let got: Double?
+            if metric == .rouge {
+                got = ZeroScrolls.rougeTaskScore(records.map {
+                    GoogleRouge.Scores(rouge1: FixtureLines.double($0["rouge1"])!,
+                                       rouge2: FixtureLines.double($0["rouge2"])!,
+                                       rougeL: FixtureLines.double($0["rougeL"])!)
+                })
+            } else {
+                got = ZeroScrolls.taskScore(metric: metric, records: records.map { FixtureLines.double($0["score"])! })
+            }
+            let expected = FixtureLines.double(t["score"])!
+            #expect(abs(try #require(got) - expected) <= 1e-9, "\(task)")
+        }
+    }
+
     @Test func rougeScoreTokenizerAndPorterStemmerMatchPython() throws {
         let lines = try FixtureLines.load("zeroscrolls.jsonl").filter { $0["kind"] as? String == "stem" }
         #expect(lines.count > 2000)
