@@ -1,7 +1,7 @@
 /// The stand-in for jieba that LongBench's Chinese metrics (`qa_f1_zh`, `rouge_zh`) use here.
 ///
 /// jieba's dictionary + HMM segmentation cannot be reproduced without its 5 MB dictionary and
-/// model, so Swift segments deterministically: each runs of ASCII letters/digits is one token and
+/// model, so Swift segments deterministically: each run of ASCII letters/digits is one token and
 /// every other code point (Han characters, punctuation, each whitespace character) is a token of
 /// its own. `Tools/fixtures/metrics.py` scores both ways; Swift matches the character variant
 /// exactly and the fixture records the gap to jieba (`score_jieba`).

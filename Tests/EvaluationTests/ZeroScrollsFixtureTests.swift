@@ -75,6 +75,22 @@ import Testing
         #expect(try ZeroScrolls.postprocess(" answer\n\nQuestion: more<|im_end|>", task: "qasper") == "answer")
     }
 
+    @Test func spaceDigestEdgesMatchPython() throws {
+        let lines = try FixtureLines.load("zeroscrolls.jsonl").filter { $0["kind"] as? String == "space_digest_edge" }
+        #expect(lines.count == 18)
+        for r in lines {
+            let pred = FixtureLines.text(r["prediction"])
+            if r["error"] as? Bool == true {
+                #expect(throws: EvaluationError.self, "\(pred.debugDescription)") {
+                    try ZeroScrolls.postprocess(pred, task: "space_digest")
+                }
+            } else {
+                let got = try ZeroScrolls.postprocess(pred, task: "space_digest")
+                #expect(got == FixtureLines.text(r["postprocessed"]), "\(pred.debugDescription)")
+            }
+        }
+    }
+
     @Test func concordanceAndAccuracyEdges() throws {
         #expect(try ZeroScrolls.score(metric: .concordanceIndex, prediction: "1, 2, 3", answers: ["1, 2, 3"]) == 1)
         #expect(try ZeroScrolls.score(metric: .concordanceIndex, prediction: "3, 2, 1", answers: ["1, 2, 3"]) == 0)
