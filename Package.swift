@@ -63,5 +63,6 @@ let package = Package(
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "TestSupport"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "LinguaCLITests", dependencies: ["LinguaCLI"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
     ]
 )
