@@ -19,7 +19,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## Speed tables against the reference (needs Tools/fixtures/setup.sh; see BENCHMARKS.md).
+## Speed tables against the reference (needs ../shared/reference/setup_peer.sh; see BENCHMARKS.md).
 bench: deps
 	$(SWIFT) build -c release
 	Tools/bench/run.sh
