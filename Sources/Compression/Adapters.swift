@@ -21,10 +21,9 @@ public struct Cl100kCounter: TokenCounter {
     }
 }
 
-/// The encoder's token classifier as llmlingua's model call. The classifier attends to every
-/// position it is given; positions the reference masks out inside a row (a literal `[PAD]` piece
-/// in BERT text) are therefore left out of the row, which shifts the position ids of later tokens:
-/// such rows can differ from the reference in low bits (documented limitation).
+/// The encoder's token classifier as llmlingua's model call. Positions the reference masks out
+/// inside a row (a literal `[PAD]` piece in BERT text) stay in the row with their position ids and
+/// are masked as attention keys, exactly as `attention_mask` 0 does in PyTorch.
 public struct ClassifierModel: KeepProbabilityModel {
     public let classifier: TokenClassifier
 
@@ -32,15 +31,7 @@ public struct ClassifierModel: KeepProbabilityModel {
 
     public func keepProbabilities(ids: [[Int32]], attentionMask: [[Bool]]?) throws -> [[Float]] {
         do {
-            guard let attentionMask else { return try classifier.keepProbabilities(ids) }
-            let packed = zip(ids, attentionMask).map { row, mask in zip(row, mask).filter(\.1).map(\.0) }
-            let probs = try classifier.keepProbabilities(packed)
-            return zip(probs, attentionMask).map { p, mask in
-                var out = [Float](repeating: 0, count: mask.count)
-                var k = 0
-                for i in mask.indices where mask[i] { out[i] = p[k]; k += 1 }
-                return out
-            }
+            return try classifier.keepProbabilities(ids, keyMasks: attentionMask)
         } catch let e as EncoderError {
             throw CompressionError(.model, "encoder: \(e)")
         }

@@ -51,7 +51,8 @@ extension TokenClassifier {
     }
 
     /// Runs embeddings and every transformer layer; the last hidden state ends in `scratch.hidden`.
-    func encode(_ pack: [[Int32]], scratch s: Scratch) throws {
+    /// `keyMasks` (per sequence, false = key masked out) as PyTorch's `attention_mask`.
+    func encode(_ pack: [[Int32]], keyMasks: [[Bool]]?, scratch s: Scratch) throws {
         let h = config.hiddenSize, inner = config.intermediateSize
         let heads = config.numAttentionHeads, dh = config.headDim
         let tokens = pack.reduce(0) { $0 + $1.count }
@@ -73,20 +74,27 @@ extension TokenClassifier {
         Kernels.layerNorm(s.hidden, residual: nil, rows: tokens, columns: h, gamma: w.embeddingNorm.pointer,
                           beta: w.embeddingNormBias.pointer, eps: config.layerNormEps, out: s.hidden)
 
+        // Per sequence, the key columns to mask (empty when all are attended).
+        let maskedKeys: [[Int]] = pack.indices.map { i in
+            guard let mask = keyMasks?[i] else { return [] }
+            return mask.indices.filter { !mask[$0] }
+        }
+
         let scale = 1 / Float(dh).squareRoot()
         for layer in w.layers {
             try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.query, bias: layer.queryBias, out: s.q, outFeatures: h)
             try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.key, bias: layer.keyBias, out: s.k, outFeatures: h)
             try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.value, bias: layer.valueBias, out: s.v, outFeatures: h)
 
-            // Self-attention per sequence at its own length (no padding, so no mask is needed).
+            // Self-attention per sequence at its own length (no padding; masked keys get no weight).
             var offset = 0
-            for ids in pack {
+            for (i, ids) in pack.enumerated() {
                 let n = ids.count
                 for head in 0..<heads {
                     let column = offset * h + head * dh
                     try GEMM.sgemm(m: n, n: n, k: dh, alpha: scale, a: s.q + column, lda: h, b: s.k + column, ldb: h,
                                    transposeB: true, beta: 0, c: s.scores, ldc: n)
+                    if !maskedKeys[i].isEmpty { Kernels.maskColumns(s.scores, rows: n, columns: n, masked: maskedKeys[i]) }
                     Kernels.softmaxRows(s.scores, rows: n, columns: n)
                     try GEMM.sgemm(m: n, n: dh, k: n, a: s.scores, lda: n, b: s.v + column, ldb: h,
                                    transposeB: false, beta: 0, c: s.context + column, ldc: h)

@@ -105,6 +105,16 @@ enum Kernels {
     }
 
     /// Row-wise softmax in place over `rows` rows of length `n` (stride `n`): max, exp(x - max), sum, scale.
+    /// Adds the float32 minimum to the given columns of every row, as PyTorch's extended attention
+    /// mask does, so those keys get exactly zero weight after the softmax (unless a whole row is masked).
+    static func maskColumns(_ p: UnsafeMutablePointer<Float>, rows: Int, columns n: Int, masked: [Int]) {
+        let minimum = -Float.greatestFiniteMagnitude
+        for row in 0..<rows {
+            let pr = p + row * n
+            for c in masked { pr[c] += minimum }
+        }
+    }
+
     static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, columns n: Int) {
         for row in 0..<rows {
             let pr = p + row * n

@@ -6,23 +6,27 @@ extension TokenClassifier {
     /// (balanced by token count) with single-threaded GEMM; results come back in input order.
     /// With one worker (or one sequence) it runs on the calling thread with `workers`-thread GEMM.
     /// Measured on 2 cores: 2 workers × 1 GEMM thread beats 1 × 2 (see BENCHMARKS.md).
-    public func logits(_ batch: [[Int32]], workers: Int) throws -> [[Float]] {
-        try parallel(batch, workers: workers) { try self.logits($0) }
+    /// `keyMasks` as for `logits(_:keyMasks:)`; each sequence keeps its own mask.
+    public func logits(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil, workers: Int) throws -> [[Float]] {
+        try parallel(batch, keyMasks: keyMasks, workers: workers) { try self.logits($0, keyMasks: $1) }
     }
 
-    /// `keepProbabilities` spread over `workers` threads like `logits(_:workers:)`.
-    public func keepProbabilities(_ batch: [[Int32]], workers: Int) throws -> [[Float]] {
-        try parallel(batch, workers: workers) { try self.keepProbabilities($0) }
+    /// `keepProbabilities` spread over `workers` threads like `logits(_:keyMasks:workers:)`.
+    public func keepProbabilities(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil, workers: Int) throws -> [[Float]] {
+        try parallel(batch, keyMasks: keyMasks, workers: workers) { try self.keepProbabilities($0, keyMasks: $1) }
     }
 
-    private func parallel(_ batch: [[Int32]], workers requested: Int,
-                          _ body: @escaping @Sendable ([[Int32]]) throws -> [[Float]]) throws -> [[Float]] {
+    private func parallel(_ batch: [[Int32]], keyMasks: [[Bool]]?, workers requested: Int,
+                          _ body: @escaping @Sendable ([[Int32]], [[Bool]]?) throws -> [[Float]]) throws -> [[Float]] {
         let workers = max(1, min(requested, batch.count))
         if workers == 1 {
             let previous = GEMM.threadsForCurrentThread()
             GEMM.setThreadsForCurrentThread(max(1, requested))
             defer { if let previous { GEMM.setThreadsForCurrentThread(previous) } }
-            return try body(batch)
+            return try body(batch, keyMasks)
+        }
+        if let keyMasks, keyMasks.count != batch.count {
+            throw EncoderError(.invalidInput, "\(keyMasks.count) key masks for \(batch.count) sequences", item: "keyMasks")
         }
         // Longest first onto the least-loaded worker.
         var shares = Array(repeating: [Int](), count: workers)
@@ -40,7 +44,7 @@ extension TokenClassifier {
             defer { if let previous { GEMM.setThreadsForCurrentThread(previous) } }
             let indices = frozenShares[worker].sorted()
             do {
-                let rows = try body(indices.map { batch[$0] })
+                let rows = try body(indices.map { batch[$0] }, keyMasks.map { masks in indices.map { masks[$0] } })
                 for (index, row) in zip(indices, rows) { collected.set(index, row) }
             } catch {
                 collected.fail(error)

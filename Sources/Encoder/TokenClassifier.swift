@@ -36,13 +36,16 @@ public final class TokenClassifier: Sendable {
     }
 
     /// Per sequence, the logits as a flat row-major [length × numLabels] array.
-    public func logits(_ batch: [[Int32]]) throws -> [[Float]] {
+    /// `keyMasks` (nil: every position attended) has the shape of `batch`; false marks a key no query
+    /// attends to, as PyTorch's `attention_mask` 0 (the dtype's minimum added to its scores). Masked
+    /// positions keep their place (position ids are unchanged) and still get outputs.
+    public func logits(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil) throws -> [[Float]] {
         guard let classifier = weights.classifier, let bias = weights.classifierBias else {
             throw EncoderError(.missingTensor, "checkpoint has no token-classification head", file: checkpointPath,
                                item: "classifier.weight")
         }
         let labels = config.numLabels, h = config.hiddenSize
-        return try run(batch) { hidden, tokens, lengths in
+        return try run(batch, keyMasks: keyMasks) { hidden, tokens, lengths in
             let out = UnsafeMutablePointer<Float>.allocate(capacity: tokens * labels)
             defer { out.deallocate() }
             Kernels.fillRows(out, rows: tokens, columns: labels, bias: bias.pointer)
@@ -53,12 +56,13 @@ public final class TokenClassifier: Sendable {
     }
 
     /// Per sequence, P(label 1) at each token: softmax over the logits, column 1, as llmlingua reads it.
-    public func keepProbabilities(_ batch: [[Int32]]) throws -> [[Float]] {
+    /// `keyMasks` as for `logits(_:keyMasks:)`.
+    public func keepProbabilities(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil) throws -> [[Float]] {
         guard config.numLabels >= 2 else {
             throw EncoderError(.badConfig, "keep probability needs at least 2 labels", file: checkpointPath, item: "num_labels")
         }
         let labels = config.numLabels
-        return try logits(batch).map { row in
+        return try logits(batch, keyMasks: keyMasks).map { row in
             (0..<(row.count / labels)).map { t in
                 let base = t * labels
                 var m = row[base]
@@ -71,9 +75,10 @@ public final class TokenClassifier: Sendable {
     }
 
     /// Per sequence, the encoder's last hidden state as a flat row-major [length × hiddenSize] array.
-    public func lastHiddenState(_ batch: [[Int32]]) throws -> [[Float]] {
+    /// `keyMasks` as for `logits(_:keyMasks:)`.
+    public func lastHiddenState(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil) throws -> [[Float]] {
         let h = config.hiddenSize
-        return try run(batch) { hidden, _, lengths in Self.split(hidden, lengths: lengths, width: h) }
+        return try run(batch, keyMasks: keyMasks) { hidden, _, lengths in Self.split(hidden, lengths: lengths, width: h) }
     }
 
     private static func split(_ p: UnsafePointer<Float>, lengths: [Int], width: Int) -> [[Float]] {
@@ -85,8 +90,17 @@ public final class TokenClassifier: Sendable {
     }
 
     /// Validates the batch, packs it, runs the encoder and hands each pack's hidden states to `head`.
-    private func run(_ batch: [[Int32]],
+    private func run(_ batch: [[Int32]], keyMasks: [[Bool]]?,
                      head: (UnsafePointer<Float>, Int, [Int]) throws -> [[Float]]) throws -> [[Float]] {
+        if let keyMasks {
+            guard keyMasks.count == batch.count else {
+                throw EncoderError(.invalidInput, "\(keyMasks.count) key masks for \(batch.count) sequences", item: "keyMasks")
+            }
+            for (index, (ids, mask)) in zip(batch, keyMasks).enumerated() where mask.count != ids.count {
+                throw EncoderError(.invalidInput, "key mask has \(mask.count) entries for \(ids.count) tokens",
+                                   item: "sequence \(index)")
+            }
+        }
         for (index, ids) in batch.enumerated() {
             guard ids.count <= maxSequenceLength else {
                 throw EncoderError(.invalidInput, "sequence has \(ids.count) tokens, more than \(maxSequenceLength)",
@@ -107,12 +121,13 @@ public final class TokenClassifier: Sendable {
                 end += 1
             }
             let pack = Array(batch[start..<end])
+            let packMasks = keyMasks.map { Array($0[start..<end]) }
             let lengths = pack.map(\.count)
             if tokens == 0 {
                 results.append(contentsOf: lengths.map { _ in [] })
             } else {
                 let scratch = try Scratch(config: config, tokens: tokens, longest: lengths.max() ?? 0)
-                try encode(pack, scratch: scratch)
+                try encode(pack, keyMasks: packMasks, scratch: scratch)
                 results.append(contentsOf: try head(scratch.hidden, tokens, lengths))
             }
             start = end

@@ -12,6 +12,11 @@ struct EncoderFixture: Decodable {
     var prob1: [Float]
     /// Last hidden state, flat [n × hidden]; only on one short case.
     var hidden: [Float]?
+    /// 0/1 per position; only on the `masked` cases (mask 0 inside the row).
+    var attention_mask: [Int]?
+
+    /// The key mask the encoder takes (all true when the fixture has none).
+    var keyMask: [Bool] { attention_mask.map { $0.map { $0 != 0 } } ?? input_ids.map { _ in true } }
 
     static func load(_ name: String) throws -> [EncoderFixture] {
         let url = FixturePaths.fixtures.appendingPathComponent("encoder/\(name).jsonl")

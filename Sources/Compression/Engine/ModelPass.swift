@@ -10,8 +10,10 @@ struct ChunkTokens: Sendable {
 ///   `[CLS]` … `[SEP]`; for XLM-R these are not in the vocabulary and become `<unk>` (id 3);
 /// - a row longer than 512 is cut to 512, dropping the trailing `[SEP]` of a 511-piece chunk;
 /// - the attention mask compares token *text* with `"[PAD]"`, so a literal `[PAD]` piece in the
-///   text is masked out too; padding itself is not materialised here (masked positions of padding
-///   do not change the active positions' outputs);
+///   text is masked out too: the full row goes to the model with that mask (positions keep their
+///   place) and only active positions are read back, as the reference's `masked_select`; padding
+///   to 512 itself is not materialised here (masked trailing padding does not change the active
+///   positions' outputs);
 /// - tokens are read back from the ids (`convert_ids_to_tokens`), so unknown pieces come back as
 ///   the unknown token; a row with a single active position comes back from torch's
 ///   `squeeze().tolist()` as a bare id, whose token string llmlingua then zips character by
