@@ -39,10 +39,25 @@ public struct SHA256: Sendable {
                 block.withUnsafeBufferPointer { compress($0.baseAddress!) }
             }
         }
-        while rest.count >= 64 {
-            let chunk = Array(rest.prefix(64))
-            chunk.withUnsafeBufferPointer { compress($0.baseAddress!) }
-            rest = rest.dropFirst(64)
+        if rest.count >= 64 {
+            let contiguous = rest.withContiguousStorageIfAvailable { stored -> Int in
+                var offset = 0
+                while stored.count - offset >= 64 {
+                    compress(stored.baseAddress! + offset)
+                    offset += 64
+                }
+                return offset
+            }
+            if let consumed = contiguous {
+                rest = rest.dropFirst(consumed)
+            } else {
+                var block = [UInt8](repeating: 0, count: 64)
+                while rest.count >= 64 {
+                    for (i, b) in rest.prefix(64).enumerated() { block[i] = b }
+                    block.withUnsafeBufferPointer { compress($0.baseAddress!) }
+                    rest = rest.dropFirst(64)
+                }
+            }
         }
         buffer.append(contentsOf: rest)
     }
@@ -99,7 +114,13 @@ public struct SHA256: Sendable {
     @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
     private mutating func compress(_ p: UnsafePointer<UInt8>) {
-        var w = [UInt32](repeating: 0, count: 64)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            compress(p, schedule: w)
+        }
+    }
+
+    /// One 64-byte block; `w` is caller-provided scratch for the message schedule (no allocation).
+    private mutating func compress(_ p: UnsafePointer<UInt8>, schedule w: UnsafeMutableBufferPointer<UInt32>) {
         for i in 0..<16 {
             w[i] = UInt32(p[4 * i]) << 24 | UInt32(p[4 * i + 1]) << 16 | UInt32(p[4 * i + 2]) << 8 | UInt32(p[4 * i + 3])
         }
