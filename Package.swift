@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "TestSupport"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "TestSupport"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
-        .testTarget(name: "LinguaCLITests", dependencies: ["LinguaCLI"]),
+        .testTarget(name: "LinguaCLITests", dependencies: ["LinguaCLI", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
     ]
 )

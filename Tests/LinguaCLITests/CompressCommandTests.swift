@@ -1,23 +1,17 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `lingua` binary (from the build products directory, next to the test bundle)
 /// on stdin text and on a small cases file, and checks its output against the reference fixtures.
 @Suite("lingua compress", .serialized)
 struct CompressCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let fixtures = root.appendingPathComponent("Tests/Fixtures")
-    static let xlmr = fixtures.appendingPathComponent("models/tiny-xlmr--xlm-roberta-large").path
-    static let bert = fixtures.appendingPathComponent("models/tiny-bert--bert-base-multilingual-cased").path
+    static let fixtures = FixturePaths.fixtures
+    static let xlmr = FixturePaths.tinyXLMR.path
+    static let bert = FixturePaths.tinyBERT.path
 
     static var binary: URL? {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-            Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
-            root.appendingPathComponent(".build/debug"),
-        ].map { $0.appendingPathComponent("lingua") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        FileManager.default.isExecutableFile(atPath: FixturePaths.linguaBinary.path) ? FixturePaths.linguaBinary : nil
     }
 
     struct Run { var status: Int32; var stdout: String; var stderr: String }

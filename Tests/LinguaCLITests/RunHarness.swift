@@ -1,5 +1,6 @@
 import Foundation
 import Corpus
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,37 +8,20 @@ import Glibc
 /// Runs the real built `lingua` binary (next to the test bundle in the build products folder) on
 /// temporary jobs, for end-to-end tests of `lingua run/status/report`.
 final class RunHarness {
-    let root: URL
+    private let folder: TempFolder
+    var root: URL { folder.url }
 
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let tinyBERT = repoRoot.appendingPathComponent("Tests/Fixtures/models/tiny-bert--bert-base-multilingual-cased")
-
-    /// `<build products>/lingua`: the test process runs from the same folder.
-    static let binary: URL = {
-        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var dir = exe.deletingLastPathComponent()
-        while dir.path != "/" {
-            let candidate = dir.appendingPathComponent("lingua")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return repoRoot.appendingPathComponent(".build/debug/lingua")
-    }()
+    static let repoRoot = FixturePaths.repoRoot
+    static let tinyBERT = FixturePaths.tinyBERT
+    static let binary = FixturePaths.linguaBinary
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("lingua-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        folder = try TempFolder(prefix: "lingua-e2e")
     }
-
-    deinit { try? FileManager.default.removeItem(at: root) }
 
     @discardableResult
     func write(_ relative: String, _ text: String) throws -> URL {
-        let f = root.appendingPathComponent(relative)
-        try FileManager.default.createDirectory(at: f.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: f)
-        return f
+        try folder.write(relative, text)
     }
 
     /// A LongBench-style corpus of `records` records of a few sentences each.
