@@ -5,6 +5,13 @@ import Tokenizers
 /// The Hugging Face tokenizer is the encoder tokenizer as it is.
 extension HFTokenizer: PieceTokenizer {}
 
+/// Its normaliser, raw added tokens and unknown piece let pieces be traced back to the text.
+extension HFTokenizer: SpanAlignableTokenizer {
+    public func normalizeForAlignment(_ text: String) -> String { normalize(text) }
+    public var rawAddedTokens: [String] { addedTokens.filter { !$0.normalized }.map(\.content) }
+    public var unknownPiece: String? { unknownTokenId.flatMap(idToToken) }
+}
+
 /// tiktoken `cl100k_base` counts, with tiktoken's ValueError on special-token text turned into the
 /// reference-crash error (`"ValueError: ..."`).
 public struct Cl100kCounter: TokenCounter {

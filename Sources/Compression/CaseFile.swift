@@ -79,7 +79,7 @@ extension CompressionSettings {
             case "target_token", "target_context", "context_level_target_token":
                 if let n = value as? NSNumber, !Self.isBool(n) { ok = n.doubleValue.rounded() == n.doubleValue } else { ok = false }
             case "use_context_level_filter", "use_token_level_filter", "return_word_label", "force_reserve_digit",
-                 "drop_consecutive": ok = Self.isBool(value)
+                 "drop_consecutive", "preserve_spans": ok = Self.isBool(value)
             case "word_sep", "label_sep", "token_to_word": ok = value is String
             case "force_tokens", "chunk_end_tokens": ok = value is [String]
             case "force_context_ids":

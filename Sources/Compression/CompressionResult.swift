@@ -66,4 +66,11 @@ public protocol ContextCompressor: Sendable {
     /// A stable description of the model (name and content hash) for plans and cache keys.
     var modelFingerprint: String { get }
     func compress(_ contexts: [String], settings: CompressionSettings) throws -> CompressionResult
+    /// The settings a call with `settings` actually runs with (a model may require some, e.g.
+    /// `preserve_spans`); what plans and output records should state.
+    func effectiveSettings(_ settings: CompressionSettings) -> CompressionSettings
+}
+
+extension ContextCompressor {
+    public func effectiveSettings(_ settings: CompressionSettings) -> CompressionSettings { settings }
 }

@@ -19,6 +19,11 @@ public struct CompressionSettings: Codable, Sendable, Hashable {
     public var forceReserveDigit: Bool = false
     public var dropConsecutive: Bool = false
     public var chunkEndTokens: [String] = [".", "\n"]
+    /// Lingua's own setting (not an llmlingua keyword): output every kept word as the exact
+    /// substring of the input it came from instead of the encoder's (possibly lowercased,
+    /// accent-stripped) pieces, joined as the reference joins words. Off by default, so reference
+    /// outputs stay byte-identical; a model directory can turn it on (`lingua.json`).
+    public var preserveSpans: Bool = false
 
     public init() {}
 
@@ -39,6 +44,7 @@ public struct CompressionSettings: Codable, Sendable, Hashable {
         case forceReserveDigit = "force_reserve_digit"
         case dropConsecutive = "drop_consecutive"
         case chunkEndTokens = "chunk_end_tokens"
+        case preserveSpans = "preserve_spans"
     }
 
     /// The keyword names accepted in `kwargs` and job `compression:` blocks.
@@ -65,6 +71,30 @@ public struct CompressionSettings: Codable, Sendable, Hashable {
         if let v = try c.decodeIfPresent(Bool.self, forKey: .forceReserveDigit) { s.forceReserveDigit = v }
         if let v = try c.decodeIfPresent(Bool.self, forKey: .dropConsecutive) { s.dropConsecutive = v }
         if let v = try c.decodeIfPresent([String].self, forKey: .chunkEndTokens) { s.chunkEndTokens = v }
+        if let v = try c.decodeIfPresent(Bool.self, forKey: .preserveSpans) { s.preserveSpans = v }
         self = s
+    }
+
+    /// Encodes every keyword; `preserve_spans` only when on, so the settings hash of a job that
+    /// does not use it is what it was before the setting existed.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rate, forKey: .rate)
+        try c.encode(targetToken, forKey: .targetToken)
+        try c.encode(useContextLevelFilter, forKey: .useContextLevelFilter)
+        try c.encode(useTokenLevelFilter, forKey: .useTokenLevelFilter)
+        try c.encode(targetContext, forKey: .targetContext)
+        try c.encode(contextLevelRate, forKey: .contextLevelRate)
+        try c.encode(contextLevelTargetToken, forKey: .contextLevelTargetToken)
+        try c.encodeIfPresent(forceContextIds, forKey: .forceContextIds)
+        try c.encode(returnWordLabel, forKey: .returnWordLabel)
+        try c.encode(wordSep, forKey: .wordSep)
+        try c.encode(labelSep, forKey: .labelSep)
+        try c.encode(tokenToWord, forKey: .tokenToWord)
+        try c.encode(forceTokens, forKey: .forceTokens)
+        try c.encode(forceReserveDigit, forKey: .forceReserveDigit)
+        try c.encode(dropConsecutive, forKey: .dropConsecutive)
+        try c.encode(chunkEndTokens, forKey: .chunkEndTokens)
+        if preserveSpans { try c.encode(true, forKey: .preserveSpans) }
     }
 }

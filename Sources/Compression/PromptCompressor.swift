@@ -13,6 +13,8 @@ public final class PromptCompressor: ContextCompressor {
     public let directory: URL
     /// The rule set, from `config.json`'s `model_type` (never from the path).
     public let family: CompressorFamily
+    /// The directory's `lingua.json` (empty when it has none).
+    public let declaration: ModelDeclaration
     let engine: LLMLingua2
 
     /// A model directory or a Hugging Face repo id (`microsoft/llmlingua-2-xlm-roberta-large-meetingbank`).
@@ -27,15 +29,18 @@ public final class PromptCompressor: ContextCompressor {
         self.init(family: b.family, tokenizer: b.tokenizer, counter: try Cl100kCounter(),
                   model: ClassifierModel(b.classifier), specialTokens: b.specialTokens,
                   fingerprint: try fingerprint ?? ModelFingerprint.compute(directory: directory),
-                  directory: directory, maxBatchSize: maxBatchSize)
+                  directory: directory, maxBatchSize: maxBatchSize,
+                  declaration: try ModelDeclaration.load(directory: directory))
     }
 
     /// A compressor over given backends (tests, benchmarks, other encoders): the family's rules,
     /// the encoder tokenizer, the cl100k counter, the model, and llmlingua's special-token set.
     public init(family: CompressorFamily, tokenizer: any PieceTokenizer, counter: any TokenCounter,
                 model: any KeepProbabilityModel, specialTokens: Set<String>, fingerprint: String,
-                directory: URL = URL(fileURLWithPath: "/"), maxBatchSize: Int = 50) {
+                directory: URL = URL(fileURLWithPath: "/"), maxBatchSize: Int = 50,
+                declaration: ModelDeclaration = ModelDeclaration()) {
         self.directory = directory
+        self.declaration = declaration
         self.family = family
         self.modelFingerprint = fingerprint
         self.engine = LLMLingua2(family: family, tokenizer: tokenizer, counter: counter, model: model,
@@ -64,11 +69,16 @@ public final class PromptCompressor: ContextCompressor {
 
     /// Compresses a list of contexts (llmlingua `compress_prompt(context_list, **settings)`).
     public func compress(_ contexts: [String], settings: CompressionSettings) throws -> CompressionResult {
-        try engine.compress(contexts, settings: settings)
+        try engine.compress(contexts, settings: effectiveSettings(settings))
     }
 
     /// Compresses one text (llmlingua `compress_prompt(text, **settings)`).
     public func compress(_ context: String, settings: CompressionSettings = CompressionSettings()) throws -> CompressionResult {
-        try engine.compress([context], settings: settings)
+        try engine.compress([context], settings: effectiveSettings(settings))
+    }
+
+    /// `settings` with what the model's `lingua.json` requires (e.g. `preserve_spans`).
+    public func effectiveSettings(_ settings: CompressionSettings) -> CompressionSettings {
+        declaration.apply(to: settings)
     }
 }

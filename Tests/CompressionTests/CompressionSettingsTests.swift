@@ -21,7 +21,20 @@ import Testing
         let data = try JSONEncoder().encode(s)
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         #expect(object?["drop_consecutive"] as? Bool == true)
+        // preserve_spans (Lingua's own, off) is left out so older settings hashes stay the same.
+        #expect(Set(object?.keys.map { $0 } ?? []) == Set(CompressionSettings.keywordNames).subtracting(["preserve_spans"]))
+        #expect(try JSONDecoder().decode(CompressionSettings.self, from: data) == s)
+    }
+
+    @Test func preserveSpansIsEncodedOnlyWhenOn() throws {
+        var s = CompressionSettings()
+        s.preserveSpans = true
+        let data = try JSONEncoder().encode(s)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        #expect(object?["preserve_spans"] as? Bool == true)
         #expect(Set(object?.keys.map { $0 } ?? []) == Set(CompressionSettings.keywordNames))
         #expect(try JSONDecoder().decode(CompressionSettings.self, from: data) == s)
+        let off = try JSONDecoder().decode(CompressionSettings.self, from: Data(#"{"preserve_spans": false}"#.utf8))
+        #expect(off == CompressionSettings())
     }
 }

@@ -32,4 +32,28 @@ enum Chunking {
         let pieces = try tokenizer.tokenize(text)
         return ranges(pieces, chunkEnd: chunkEnd).map { tokenizer.convertTokensToString(Array(pieces[$0])) }
     }
+
+    /// The chunk texts as `chunk` renders them, plus, for the span-preserving mode, each chunk's
+    /// pieces and their places in `text` (nil offsets when the text could not be aligned).
+    static func chunkWithSources(_ text: String, tokenizer: any PieceTokenizer, chunkEnd: Set<ExactString>,
+                                 aligner: SpanAligner) throws -> (texts: [String], sources: [ChunkSource]) {
+        let pieces = try tokenizer.tokenize(text)
+        let offsets = aligner.align(pieces, in: text)
+        var texts: [String] = [], sources: [ChunkSource] = []
+        for r in ranges(pieces, chunkEnd: chunkEnd) {
+            let slice = Array(pieces[r])
+            texts.append(tokenizer.convertTokensToString(slice))
+            sources.append(ChunkSource(text: text, pieces: slice, offsets: offsets.map { Array($0[r]) }))
+        }
+        return (texts, sources)
+    }
+}
+
+/// Where one chunk came from in its context, for the span-preserving mode: the context text
+/// (force tokens already replaced by placeholders), the chunk's pieces as the chunker saw them,
+/// and their UTF-8 ranges in that text (nil when the context could not be aligned).
+struct ChunkSource: Sendable {
+    let text: String
+    let pieces: [String]
+    let offsets: [Range<Int>]?
 }

@@ -2,7 +2,8 @@ extension LLMLingua2 {
     /// The coarse context-level filter followed by token-level compression of the kept contexts
     /// (§4.15), with the reference's defaults, `>=` keep rule, stale first-piece scores (Q2) and
     /// reserved-token count over placeholder-bearing chunk texts (Q3).
-    func compressWithContextFilter(_ chunked: [[String]], nOriginal: Int, run: inout CallState) throws -> CompressionResult {
+    func compressWithContextFilter(_ chunked: [[String]], sources: [[ChunkSource]]? = nil, nOriginal: Int,
+                                   run: inout CallState) throws -> CompressionResult {
         let s = run.settings
         var rate = s.rate
         var contextLevelRate = s.contextLevelRate
@@ -29,11 +30,16 @@ extension LLMLingua2 {
         var chunkWords: [[String]] = [], chunkProbs: [[PyProb]] = []
         chunkWords.reserveCapacity(outputs.count)
         chunkProbs.reserveCapacity(outputs.count)
-        for o in outputs {
+        let flatSources = sources?.flatMap { $0 }
+        for (n, o) in outputs.enumerated() {
             let merged = try run.merger.merge(o)
             let mode = try TokenToWord(s.tokenToWord)
             chunkProbs.append(mode.wordProbs(merged.pieceProbsNoForce))
-            chunkWords.append(family == .xlmRoberta ? merged.words.map { PyString.lstrip($0, "▁") } : merged.words)
+            if s.preserveSpans, let spans = spanWords(merged, chunk: o, source: flatSources?[n], run: run) {
+                chunkWords.append(spans.label)
+            } else {
+                chunkWords.append(family == .xlmRoberta ? merged.words.map { PyString.lstrip($0, "▁") } : merged.words)
+            }
         }
         var contextWords: [[String]] = [], contextWordProbs: [[PyProb]] = []
         var k = 0
@@ -72,7 +78,9 @@ extension LLMLingua2 {
             guard nReserved != 0 else { throw CompressionError.zeroDivision("target_token / reserved tokens, and no tokens were reserved") }
             rate = min(Double(s.targetToken) / Double(nReserved), 1.0)
         }
-        let out = try compressChunks(reserved, reduceRate: s.useTokenLevelFilter ? Self.reduceRate(rate) : 0, run: &run)
+        let reservedSources = sources.map { all in chunked.indices.filter { keep[$0] }.map { all[$0] } }
+        let out = try compressChunks(reserved, sources: reservedSources,
+                                     reduceRate: s.useTokenLevelFilter ? Self.reduceRate(rate) : 0, run: &run)
 
         var words: [String] = [], labels: [Int] = [], probs: [Double]? = []
         var j = 0

@@ -68,16 +68,31 @@ struct LLMLingua2: Sendable {
         var useContextFilter = s.useContextLevelFilter
         if input.count == 1 && useContextFilter { useContextFilter = false }
 
+        var aligner: SpanAligner? = nil
+        if s.preserveSpans {
+            guard let t = tokenizer as? any SpanAlignableTokenizer else {
+                throw CompressionError(.invalidArgument, "preserve_spans needs a tokenizer that can be aligned with its input (a tokenizer.json tokenizer)")
+            }
+            aligner = SpanAligner(family: family, tokenizer: t)
+        }
         var nOriginal = 0
         var chunked: [[String]] = []
+        var sources: [[ChunkSource]]? = aligner == nil ? nil : []
         chunked.reserveCapacity(input.count)
         for text in input {
             nOriginal += try Self.count(text, counter: counter)
-            chunked.append(try Chunking.chunk(placeholders.substitute(text), tokenizer: tokenizer, chunkEnd: chunkEnd))
+            if let aligner {
+                let c = try Chunking.chunkWithSources(placeholders.substitute(text), tokenizer: tokenizer,
+                                                      chunkEnd: chunkEnd, aligner: aligner)
+                chunked.append(c.texts)
+                sources?.append(c.sources)
+            } else {
+                chunked.append(try Chunking.chunk(placeholders.substitute(text), tokenizer: tokenizer, chunkEnd: chunkEnd))
+            }
         }
 
         if useContextFilter {
-            return try compressWithContextFilter(chunked, nOriginal: nOriginal, run: &run)
+            return try compressWithContextFilter(chunked, sources: sources, nOriginal: nOriginal, run: &run)
         }
         var rate = s.rate
         if s.targetToken > 0 {
@@ -85,7 +100,7 @@ struct LLMLingua2: Sendable {
             rate = min(Double(s.targetToken) / Double(nOriginal), 1.0)
         }
         let reduce = s.useTokenLevelFilter ? Self.reduceRate(rate) : 0
-        let out = try compressChunks(chunked, reduceRate: reduce, run: &run)
+        let out = try compressChunks(chunked, sources: sources, reduceRate: reduce, run: &run)
         return try makeResult(out, nOriginal: nOriginal, words: out.words.flatMap { $0 },
                               labels: out.labels.flatMap { $0 },
                               probabilities: out.probabilities.map { $0.flatMap { $0 } }, settings: s)

@@ -18,14 +18,17 @@ extension LLMLingua2 {
     }
 
     /// llmlingua's `__compress` over contexts given as chunk texts (§4.11, §4.14).
-    func compressChunks(_ contexts: [[String]], reduceRate: Double, run: inout CallState) throws -> TokenLevelOutput {
-        if reduceRate <= 0 { return noModelPath(contexts, run: &run) }
+    /// `sources` (span-preserving mode only) runs parallel to `contexts`.
+    func compressChunks(_ contexts: [[String]], sources: [[ChunkSource]]? = nil, reduceRate: Double,
+                        run: inout CallState) throws -> TokenLevelOutput {
+        if reduceRate <= 0 { return noModelPath(contexts, sources: sources, run: &run) }
         let flat = contexts.flatMap { $0 }
+        let flatSources = sources?.flatMap { $0 }
         let chunkOutputs = try modelOutputs(for: flat, run: &run)
         var perChunk: [(kept: String, words: [String], labels: [Int], probs: [Double], thr: Double)] = []
         perChunk.reserveCapacity(flat.count)
-        for chunk in chunkOutputs {
-            perChunk.append(try compressChunk(chunk, reduceRate: reduceRate, run: &run))
+        for (k, chunk) in chunkOutputs.enumerated() {
+            perChunk.append(try compressChunk(chunk, source: flatSources?[k], reduceRate: reduceRate, run: &run))
         }
         var out = TokenLevelOutput()
         var probs: [[Double]] = []
@@ -51,9 +54,12 @@ extension LLMLingua2 {
     }
 
     /// One chunk on the model path: drop_consecutive, the cl100k-weighted percentile, the keep rule.
-    private func compressChunk(_ chunk: ChunkTokens, reduceRate: Double, run: inout CallState) throws
+    private func compressChunk(_ chunk: ChunkTokens, source: ChunkSource?, reduceRate: Double, run: inout CallState) throws
         -> (kept: String, words: [String], labels: [Int], probs: [Double], thr: Double) {
         let merged = try run.merger.merge(chunk)
+        // Span-preserving mode: the strings counted, kept and labelled are the input's own.
+        let spans = run.settings.preserveSpans ? spanWords(merged, chunk: chunk, source: source, run: run) : nil
+        let outputWords = spans?.output ?? merged.words
         let mode = try TokenToWord(run.settings.tokenToWord)
         var words = merged.words
         var wordProbs = mode.wordProbs(merged.pieceProbs)
@@ -84,7 +90,7 @@ extension LLMLingua2 {
         // Each word's probability repeated once per cl100k token of the word string (with "▁").
         var weighted: [PyProb] = []
         weighted.reserveCapacity(words.count * 2)
-        for (w, wp) in zip(words, wordProbs) {
+        for (w, wp) in zip(outputWords, wordProbs) {
             let n = try run.count(w, counter: counter)
             for _ in 0..<n { weighted.append(wp) }
         }
@@ -97,13 +103,15 @@ extension LLMLingua2 {
         var keep: [String] = []
         var labels: [Int] = []
         labels.reserveCapacity(words.count)
-        for (w, wp) in zip(words, wordProbs) {
+        var lastKept: String? = nil
+        for (i, (w, wp)) in zip(words, wordProbs).enumerated() {
             if wp.value > thr.value || (thr.value == 1.0 && wp.value == thr.value) {
                 if run.settings.dropConsecutive, forceTokens.contains(ExactString(w)),
-                   let last = keep.last, PyString.equal(last, w) {
+                   let last = lastKept, PyString.equal(last, w) {
                     labels.append(0)
                 } else {
-                    keep.append(w)
+                    keep.append(outputWords[i])
+                    lastKept = w
                     labels.append(1)
                 }
             } else {
@@ -111,7 +119,9 @@ extension LLMLingua2 {
             }
         }
         let kept = tokenizer.convertTokensToString(keep)
-        if family == .xlmRoberta {
+        if let spans {
+            words = spans.label
+        } else if family == .xlmRoberta {
             words = words.map { PyString.lstrip($0, "▁") }
         }
         return (kept, words, labels, wordProbs.map(\.value), thr.value)
@@ -119,14 +129,15 @@ extension LLMLingua2 {
 
     /// The no-model path (`reduce_rate <= 0`): placeholders back, the chunk texts joined, and the
     /// regex words of every chunk labelled 1.
-    func noModelPath(_ contexts: [[String]], run: inout CallState) -> TokenLevelOutput {
+    func noModelPath(_ contexts: [[String]], sources: [[ChunkSource]]? = nil, run: inout CallState) -> TokenLevelOutput {
         var out = TokenLevelOutput()
         out.probabilities = nil
-        for chunks in contexts {
+        for (i, chunks) in contexts.enumerated() {
             var words: [String] = []
             var text = ""
-            for c in chunks {
-                let restored = run.placeholders.restore(c)
+            for (k, c) in chunks.enumerated() {
+                let spanText = run.settings.preserveSpans ? sources.flatMap { spanChunkText($0[i][k], run: run) } : nil
+                let restored = spanText ?? run.placeholders.restore(c)
                 words.append(contentsOf: RegexWords.split(restored))
                 text += restored
             }

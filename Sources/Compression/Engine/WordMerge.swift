@@ -9,6 +9,8 @@ struct MergedWords: Sendable {
     /// Per word, the unforced probabilities — where every continuation repeats the *first* piece's
     /// probability (the reference's stale `prob_no_force`, quirk Q2). Used by the context filter.
     var pieceProbsNoForce: [[PyProb]] = []
+    /// Per word, the indices (in the chunk's tokens) of its first and last piece.
+    var tokenRanges: [ClosedRange<Int>] = []
 }
 
 /// The family-specific word rules and the merge loop.
@@ -48,7 +50,7 @@ struct WordMerger: Sendable {
         var m = MergedWords()
         m.words.reserveCapacity(chunk.tokens.count)
         var probNoForce: PyProb? = nil
-        for (token, p) in zip(chunk.tokens, chunk.probabilities) {
+        for (index, (token, p)) in zip(chunk.tokens, chunk.probabilities).enumerated() {
             if specialTokens.contains(ExactString(token)) { continue }
             let prob = PyProb.float32(p)
             if isBegin(token) {
@@ -60,6 +62,7 @@ struct WordMerger: Sendable {
                 let digit = forceReserveDigit && PyString.hasDecimalDigit(word)
                 m.pieceProbs.append([digit ? .python(1.0) : (forced ? .python(1.0) : prob)])
                 m.pieceProbsNoForce.append([prob])
+                m.tokenRanges.append(index...index)
             } else {
                 guard let stale = probNoForce, !m.words.isEmpty else {
                     throw CompressionError.python("IndexError", "list index out of range (a chunk starts with the continuation piece \"\(token)\")")
@@ -68,6 +71,7 @@ struct WordMerger: Sendable {
                 let digit = forceReserveDigit && PyString.hasDecimalDigit(token)
                 m.pieceProbs[m.pieceProbs.count - 1].append(digit ? .python(1.0) : prob)
                 m.pieceProbsNoForce[m.pieceProbsNoForce.count - 1].append(stale)
+                m.tokenRanges[m.tokenRanges.count - 1] = m.tokenRanges[m.tokenRanges.count - 1].lowerBound...index
             }
         }
         return m

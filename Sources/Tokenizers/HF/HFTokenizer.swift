@@ -186,6 +186,13 @@ public final class HFTokenizer: Sendable {
         return ((sink.pieces ?? []).map { String(decoding: $0, as: UTF8.self) }, sink.ids.map(Int.init))
     }
 
+    /// The normaliser stage alone (identity when the file has none), on the whole text. Callers
+    /// that align pieces with the original text normalise one code point at a time with it.
+    public func normalize(_ text: String) -> String {
+        guard let normalizer else { return text }
+        return String(decoding: normalizer.normalize(Array(text.utf8)), as: UTF8.self)
+    }
+
     // MARK: - Vocabulary
 
     /// The id of `token` (added tokens first, then the model's vocabulary), or nil.
