@@ -29,6 +29,7 @@ import Testing
     @Test func preserveSpansIsEncodedOnlyWhenOn() throws {
         var s = CompressionSettings()
         s.preserveSpans = true
+        s.forceContextIds = [1]
         let data = try JSONEncoder().encode(s)
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         #expect(object?["preserve_spans"] as? Bool == true)
