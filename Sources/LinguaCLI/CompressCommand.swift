@@ -39,6 +39,10 @@ struct CompressCommand: ParsableCommand {
           help: "Word labels: in --json the labelled prompt, words, labels and probabilities; otherwise print the labelled prompt.")
     var wordLabels = false
 
+    @Flag(name: .customLong("preserve-spans"),
+          help: "Output kept words with the input's own characters (for uncased models); the reference joining otherwise. On by itself for models whose lingua.json asks for it.")
+    var preserveSpans = false
+
     @Flag(name: .long, help: "Print the result object as JSON.")
     var json = false
 
@@ -56,7 +60,7 @@ struct CompressCommand: ParsableCommand {
         if cases != nil && input != nil { throw ValidationError("--input and --cases cannot be combined") }
         if out != nil && cases == nil { throw ValidationError("--out goes with --cases") }
         if cases != nil && (rate != nil || targetToken != nil || !forceTokens.isEmpty || forceReserveDigit
-            || dropConsecutive || contextLevelFilter || wordLabels || json) {
+            || dropConsecutive || contextLevelFilter || wordLabels || json || preserveSpans) {
             throw ValidationError("with --cases, settings come from each case's kwargs")
         }
     }
@@ -106,6 +110,7 @@ struct CompressCommand: ParsableCommand {
         s.dropConsecutive = dropConsecutive
         s.useContextLevelFilter = contextLevelFilter
         s.returnWordLabel = wordLabels
+        s.preserveSpans = preserveSpans
         let contexts = contextLevelFilter ? text.components(separatedBy: "\n\n") : [text]
         let r: CompressionResult
         do { r = try compressor.compress(contexts, settings: s) } catch {

@@ -76,10 +76,15 @@ public struct JobRunner: Sendable {
         } catch where options.force {
             previous = nil
         }
-        let compressor = try loader.load(job.model, logger: logger)
+        let (compressor, choice) = try loader.loadChoosing(job.model, logger: logger)
+        // The settings the model runs with (e.g. lingua-mini's preserve_spans) are the ones the
+        // plan pins, hashes and states.
+        var job = self.job
+        job.compression = compressor.effectiveSettings(job.compression)
         let builder = PlanBuilder(job: job, modelFingerprint: compressor.modelFingerprint,
                                   linguaVersion: Self.linguaVersion, scanner: scanner)
-        let plan = try builder.build(previous: previous)
+        var plan = try builder.build(previous: previous)
+        plan.model = choice
         if let fs = LocalDiskCheck.networkFileSystem(at: layout.state(part).deletingLastPathComponent()) {
             logger.warning("the state database is on a network file system; SQLite WAL is unsafe there: use --state-dir on local disk",
                            metadata: ["state.file": "\(layout.state(part).path)", "filesystem": "\(fs)"])

@@ -64,38 +64,47 @@ public struct ModelLoader: Sendable {
     /// Loads the compressor; for `auto`, the released checkpoint (cached, or fetched by the
     /// factory unless `HF_HUB_OFFLINE`), else `lingua-mini`, else a one-line error naming both.
     public func load(_ ref: ModelReference, logger: Logger) throws -> any ContextCompressor {
+        try loadChoosing(ref, logger: logger).compressor
+    }
+
+    /// `load`, also saying which model was taken (for `plan.json` and the logs).
+    public func loadChoosing(_ ref: ModelReference, logger: Logger) throws -> (compressor: any ContextCompressor, choice: ModelChoice) {
         switch ref {
         case .directory(let url):
-            return try wrap { try factory(url.path) }
+            return (try wrap { try factory(url.path) }, ModelChoice(requested: ref.description, name: url.lastPathComponent, source: .directory, location: url.path))
         case .hub(let id):
-            return try wrap { try factory(id) }
+            return (try wrap { try factory(id) }, ModelChoice(requested: id, name: id, source: .hub, location: id))
         case .auto:
             var released = "not in \(hubCache.path)"
             if let snap = cachedSnapshot(of: Self.releasedCheckpoint) {
                 do {
                     let c = try factory(snap.path)
-                    logger.info("model: auto chose the released checkpoint", metadata: ["model.path": "\(snap.path)"])
-                    return c
+                    logger.notice("model: auto chose the released checkpoint \(Self.releasedCheckpoint) (cached)", metadata: ["model.path": "\(snap.path)"])
+                    return (c, ModelChoice(requested: "auto", name: Self.releasedCheckpoint, source: .releasedCached, location: snap.path))
                 } catch {
                     released = "cached in \(snap.path) but unusable (\(error))"
                 }
-            } else if !["1", "true", "yes"].contains(environment["HF_HUB_OFFLINE"]?.lowercased() ?? "") {
+            } else if ["1", "true", "yes", "on"].contains(environment["HF_HUB_OFFLINE"]?.lowercased() ?? "") {
+                released = "not in \(hubCache.path), and HF_HUB_OFFLINE is set"
+            } else {
                 do {
                     let c = try factory(Self.releasedCheckpoint)
-                    logger.info("model: auto chose the released checkpoint", metadata: ["model.id": "\(Self.releasedCheckpoint)"])
-                    return c
+                    logger.notice("model: auto chose the released checkpoint \(Self.releasedCheckpoint) (downloaded)")
+                    return (c, ModelChoice(requested: "auto", name: Self.releasedCheckpoint, source: .releasedDownloaded, location: Self.releasedCheckpoint))
                 } catch {
                     released = "not in \(hubCache.path) and not downloadable (\(error))"
                 }
             }
             if let mini = embeddedCandidates.first(where: Self.isCheckpoint) {
-                logger.info("model: auto chose the embedded lingua-mini model", metadata: ["model.path": "\(mini.path)"])
-                return try wrap { try factory(mini.path) }
+                let c = try wrap { try factory(mini.path) }
+                logger.notice("model: auto chose the embedded lingua-mini model (released checkpoint \(released))",
+                              metadata: ["model.path": "\(mini.path)"])
+                return (c, ModelChoice(requested: "auto", name: "lingua-mini", source: .embedded, location: mini.path))
             }
             throw RunnerError(.model, "model: auto found neither the released checkpoint \(Self.releasedCheckpoint) "
-                + "(\(released)) nor the embedded lingua-mini model (not built yet: see issue 8; looked in "
+                + "(\(released)) nor the embedded lingua-mini model (looked in "
                 + embeddedCandidates.map(\.path).joined(separator: ", ")
-                + "); set model: to a local checkpoint directory")
+                + "): run `make demo` or Tools/lingua-mini/setup.sh to build lingua-mini, or set model: to a checkpoint")
         }
     }
 
@@ -107,5 +116,31 @@ public struct ModelLoader: Sendable {
         } catch {
             throw RunnerError(.model, "cannot load the model: \(error)")
         }
+    }
+}
+
+/// Which model a job ran with: what `model:` asked for and what it resolved to. Written to
+/// `plan.json` (not hashed: the model fingerprint is) and logged.
+public struct ModelChoice: Codable, Sendable, Equatable {
+    public enum Source: String, Codable, Sendable {
+        case directory, hub
+        case releasedCached = "released-cached"
+        case releasedDownloaded = "released-downloaded"
+        case embedded
+    }
+
+    /// `auto`, a directory or a repo id, as the job says.
+    public var requested: String
+    /// The repo id, `lingua-mini`, or the directory's name.
+    public var name: String
+    public var source: Source
+    /// The directory or repo id it was loaded from.
+    public var location: String
+
+    public init(requested: String, name: String, source: Source, location: String) {
+        self.requested = requested
+        self.name = name
+        self.source = source
+        self.location = location
     }
 }

@@ -17,9 +17,11 @@ public struct ShardPlan: Codable, Sendable, Equatable {
     public var shards: [PlanShard]
     /// Where the inputs were and how they looked when scanned (not hashed: only for reuse).
     public var stamps: [FileStamp]?
+    /// The model `model:` resolved to (not hashed: the fingerprint in `inputs` is).
+    public var model: ModelChoice?
 
     enum CodingKeys: String, CodingKey {
-        case formatVersion = "format_version", job, planHash = "plan_hash", inputs, shards, stamps = "file_stamps"
+        case formatVersion = "format_version", job, planHash = "plan_hash", inputs, shards, stamps = "file_stamps", model
     }
 
     public var datasets: [String] { inputs.datasets.map(\.name) }

@@ -57,13 +57,34 @@ import Compression
         let missing = ModelLoader(factory: { asked.append($0); return TestCompressor() }, environment: env, embeddedCandidates: [mini])
         #expect { try missing.load(.auto, logger: Logger(label: "t")) } throws: { e in
             let s = "\(e)"
-            return s.contains("neither the released checkpoint") && s.contains("lingua-mini") && s.contains("issue 8")
+            return s.contains("neither the released checkpoint") && s.contains("lingua-mini") && s.contains("HF_HUB_OFFLINE")
+                && s.contains("make demo") && s.contains("Tools/lingua-mini/setup.sh")
                 && s.contains(mini.path) && !s.contains("\n")
         }
         #expect(asked.items.isEmpty)
         for f in ["config.json", "tokenizer.json", "model.safetensors"] { try tmp.write("lingua-mini/\(f)", "{}") }
-        _ = try missing.load(.auto, logger: Logger(label: "t"))
+        let (_, choice) = try missing.loadChoosing(.auto, logger: Logger(label: "t"))
         #expect(asked.items == [mini.path])
+        #expect(choice == ModelChoice(requested: "auto", name: "lingua-mini", source: .embedded, location: mini.path))
+    }
+
+    @Test func autoTriesTheDownloadWhenOnlineThenLinguaMini() throws {
+        let tmp = try TempFolder()
+        let mini = tmp.url.appendingPathComponent("lingua-mini")
+        for f in ["config.json", "tokenizer.json", "model.safetensors"] { try tmp.write("lingua-mini/\(f)", "{}") }
+        let asked = LockedList()
+        struct Unreachable: Error {}
+        let loader = ModelLoader(factory: { id in
+            asked.append(id)
+            if id == ModelLoader.releasedCheckpoint { throw Unreachable() }
+            return TestCompressor()
+        }, environment: ["HF_HOME": tmp.url.appendingPathComponent("empty-hf").path], embeddedCandidates: [mini])
+        let (_, choice) = try loader.loadChoosing(.auto, logger: Logger(label: "t"))
+        #expect(asked.items == [ModelLoader.releasedCheckpoint, mini.path])
+        #expect(choice.source == .embedded)
+        let online = ModelLoader(factory: { _ in TestCompressor() },
+                                 environment: ["HF_HOME": tmp.url.appendingPathComponent("empty-hf").path], embeddedCandidates: [mini])
+        #expect(try online.loadChoosing(.auto, logger: Logger(label: "t")).choice.source == .releasedDownloaded)
     }
 }
 
@@ -80,4 +101,41 @@ final class LockedList: @unchecked Sendable {
     #expect(LocalDiskCheck.networkFileSystem(at: URL(fileURLWithPath: "/mnt/shared/out"), mounts: mounts) == "nfs4")
     #expect(LocalDiskCheck.networkFileSystem(at: URL(fileURLWithPath: "/mnt/sharedx/out"), mounts: mounts) == nil)
     #expect(LocalDiskCheck.networkFileSystem(at: URL(fileURLWithPath: "/tmp/x"), mounts: mounts) == nil)
+}
+
+/// A compressor whose model requires `preserve_spans`, as lingua-mini's `lingua.json` does.
+final class SpanRequiringCompressor: ContextCompressor, @unchecked Sendable {
+    let inner = TestCompressor(fingerprint: "span-model/1")
+    private let lock = NSLock()
+    private var sawSpans: [Bool] = []
+    var modelFingerprint: String { inner.modelFingerprint }
+    var settingsSeen: [Bool] { lock.withLock { sawSpans } }
+    func effectiveSettings(_ s: CompressionSettings) -> CompressionSettings {
+        var e = s
+        e.preserveSpans = true
+        return e
+    }
+    func compress(_ contexts: [String], settings: CompressionSettings) throws -> CompressionResult {
+        lock.withLock { sawSpans.append(settings.preserveSpans) }
+        return try inner.compress(contexts, settings: settings)
+    }
+}
+
+@Test func planStatesTheChosenModelAndTheSettingsItRequires() throws {
+    let f = try RunnerFixture(records: 6, shardSize: 3)
+    let job = try Job.load(f.tmp.url.appendingPathComponent("Jobs/j.yaml"), cwd: f.tmp.url)
+    let c = SpanRequiringCompressor()
+    var l = Logger(label: "test")
+    l.logLevel = .critical
+    let runner = JobRunner(job: job, options: RunOptions(workers: 1), loader: ModelLoader(factory: { _ in c }, environment: [:],
+                                                                                          embeddedCandidates: []),
+                           logger: l, stop: StopFlag())
+    _ = try runner.run()
+    let plan = try #require(try OutputLayout(root: f.output).readPlan())
+    #expect(plan.inputs.settings.preserveSpans)
+    #expect(plan.inputs.settingsHash == (try SettingsHash.of(plan.inputs.settings)))
+    #expect(plan.model?.source == .directory && plan.model?.name == "model")
+    #expect(!c.settingsSeen.isEmpty && c.settingsSeen.allSatisfy { $0 })
+    let line = try #require(try f.outputLines().first)
+    #expect(line.contains(plan.inputs.settingsHash))
 }
