@@ -1,6 +1,8 @@
 import ArgumentParser
 import Compression
 import Foundation
+import Logging
+import Runner
 
 /// `lingua compress`: llmlingua-compatible LLMLingua-2 compression of one text (stdin or --input)
 /// or of a cases file (design.md §3.1).
@@ -13,7 +15,7 @@ struct CompressCommand: ParsableCommand {
             + "gives one result line, in order; a case llmlingua would crash on gets {\"id\", \"error\"} and the others go on. "
             + "Force tokens understand the escapes \\n, \\t and \\\\.")
 
-    @Option(name: .long, help: "Model directory or Hugging Face repo id.")
+    @Option(name: .long, help: "Model directory, Hugging Face repo id, or auto (the released mBERT checkpoint, else lingua-mini).")
     var model: String
 
     @Option(name: .long, help: "Fraction of tokens to keep (default 0.5).")
@@ -67,8 +69,18 @@ struct CompressCommand: ParsableCommand {
 
     func run() throws {
         let compressor: PromptCompressor
-        do { compressor = try PromptCompressor(model: model) } catch {
-            throw CLIFailure("cannot load model \(model): \(error)")
+        if model == "auto" {
+            // As a job's `model: auto`: the released checkpoint, else lingua-mini (says which on stderr).
+            CLILogging.bootstrapOnce
+            var logger = Logger(label: "lingua.compress")
+            logger.logLevel = CLILogging.levelFromEnvironment
+            let loaded = try ModelLoader(factory: ModelFactory.load).loadChoosing(.auto, logger: logger)
+            guard let c = loaded.compressor as? PromptCompressor else { throw CLIFailure("model: auto gave no compressor") }
+            compressor = c
+        } else {
+            do { compressor = try PromptCompressor(model: model) } catch {
+                throw CLIFailure("cannot load model \(model): \(error)")
+            }
         }
         if let cases { try runCases(cases, compressor: compressor) } else { try runText(compressor) }
     }

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""lingua-mini's quality report: leave-one-out word-label agreement with the released LLMLingua-2
+model's decisions on the English golden cases, against two baselines.
+
+For each English golden case h (the teacher's labels come from `lingua annotate` aligning the
+golden compressed output with the original words):
+  - `lingua train` a head on the other cases only (same settings as Tools/lingua-mini/train.sh);
+  - score every word of case h with that checkpoint (each word tokenized on its own, [CLS] ... [SEP],
+    windows of at most 510 pieces at word boundaries, a word's probability = mean over its pieces,
+    as llmlingua's token_to_word="mean"), and keep the k best words, k = the words the golden
+    output kept (the same rate);
+  - baselines: drop the words of a stop-word list (keep every other word; its own rate), and keep k
+    words at random (mean over seeds).
+Words the case forces (its force_tokens, digits under force_reserve_digit) are kept first by every
+method, as llmlingua keeps them; the rest of the budget goes by each method's ranking.
+
+Reported per case and pooled: agreement (share of words whose keep/drop equals the teacher's),
+F1 of the kept class, and the keep rate.
+
+Needs: the built `lingua` (annotate output and `lingua train`), and python with torch and
+transformers for scoring (the pinned reference venv: ~/.cache/lingua-reference/venv/bin/python).
+usage: quality.py --annotated A.jsonl --pairs P.jsonl --base Models/lingua-mini/base --lingua .build/release/lingua
+                  --work DIR [--json OUT.json] [--train-args "..."]
+"""
+import argparse
+import json
+import os
+import random
+import re
+import shlex
+import subprocess
+import sys
+
+# NLTK's English stop-word list (179 words), the usual baseline list.
+STOP_WORDS = set("""i me my myself we our ours ourselves you you're you've you'll you'd your yours yourself yourselves
+he him his himself she she's her hers herself it it's its itself they them their theirs themselves what which who
+whom this that that'll these those am is are was were be been being have has had having do does did doing a an the
+and but if or because as until while of at by for with about against between into through during before after above
+below to from up down in out on off over under again further then once here there when where why how all any both
+each few more most other some such no nor not only own same so than too very s t can will just don don't should
+should've now d ll m o re ve y ain aren aren't couldn couldn't didn didn't doesn doesn't hadn hadn't hasn hasn't haven
+haven't isn isn't ma mightn mightn't mustn mustn't needn needn't shan shan't shouldn shouldn't wasn wasn't weren
+weren't won won't wouldn wouldn't""".split())
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def forced(word, settings):
+    force = settings.get("force_tokens") or []
+    if word in force:
+        return True
+    return bool(settings.get("force_reserve_digit")) and any(ch.isdigit() for ch in word)
+
+
+def word_probs(model, tokenizer, words, torch):
+    """Per word, the mean keep probability of its pieces (0.5 for a word without pieces)."""
+    pieces = [tokenizer.tokenize(w) for w in words]
+    ids = [tokenizer.convert_tokens_to_ids(p) for p in pieces]
+    out = [0.5] * len(words)
+    limit = 510
+    start = 0
+    while start < len(words):
+        end, n = start, 0
+        while end < len(words) and (n + len(ids[end]) <= limit or end == start):
+            n += len(ids[end])
+            end += 1
+        row = [tokenizer.cls_token_id]
+        spans = []
+        for w in range(start, end):
+            s = len(row)
+            row.extend(ids[w][:limit])
+            spans.append((w, s, len(row)))
+        row.append(tokenizer.sep_token_id)
+        with torch.no_grad():
+            logits = model(input_ids=torch.tensor([row])).logits[0]
+        p = torch.softmax(logits, dim=-1)[:, 1].tolist()
+        for w, s, e in spans:
+            if e > s:
+                out[w] = sum(p[s:e]) / (e - s)
+        start = end
+    return out
+
+
+def select(scores, force_mask, k):
+    """Keep the forced words, then the best-scored others up to k kept words in all."""
+    keep = [bool(f) for f in force_mask]
+    budget = max(0, k - sum(keep))
+    order = sorted((i for i in range(len(scores)) if not keep[i]), key=lambda i: (-scores[i], i))
+    for i in order[:budget]:
+        keep[i] = True
+    return keep
+
+
+def metrics(pred, gold):
+    n = len(gold)
+    agree = sum(1 for p, g in zip(pred, gold) if p == g)
+    tp = sum(1 for p, g in zip(pred, gold) if p and g)
+    fp = sum(1 for p, g in zip(pred, gold) if p and not g)
+    fn = sum(1 for p, g in zip(pred, gold) if g and not p)
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+    return {"words": n, "agreement": agree / n if n else 0.0, "kept_f1": f1,
+            "keep_rate": sum(pred) / n if n else 0.0, "agree_count": agree, "tp": tp, "fp": fp, "fn": fn}
+
+
+def pooled(rows):
+    n = sum(r["words"] for r in rows)
+    agree = sum(r["agree_count"] for r in rows)
+    tp, fp, fn = (sum(r[k] for r in rows) for k in ("tp", "fp", "fn"))
+    kept = sum(r["keep_rate"] * r["words"] for r in rows)
+    return {"words": n, "agreement": agree / n, "kept_f1": 2 * tp / (2 * tp + fp + fn), "keep_rate": kept / n}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--annotated", required=True, help="lingua annotate output for the English golden pairs")
+    ap.add_argument("--pairs", required=True, help="the pairs file given to annotate (for each case's settings)")
+    ap.add_argument("--base", required=True)
+    ap.add_argument("--lingua", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--train-args", default="", help="extra lingua train arguments (as train.sh)")
+    ap.add_argument("--seeds", type=int, default=100, help="random-baseline seeds")
+    args = ap.parse_args()
+
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+
+    chunks = read_jsonl(args.annotated)
+    pairs = {str(p["id"]): p for p in read_jsonl(args.pairs)}
+    cases = []
+    for c in chunks:
+        if str(c["id"]) not in cases:
+            cases.append(str(c["id"]))
+    os.makedirs(args.work, exist_ok=True)
+    results = {"cases": [], "method": __doc__.split("\n\n")[1]}
+    per_method = {"lingua-mini": [], "stop-words": [], "random": []}
+    for held in cases:
+        train_path = os.path.join(args.work, "train-without-%s.jsonl" % re.sub(r"[^A-Za-z0-9_.-]", "_", held))
+        with open(train_path, "w", encoding="utf-8") as f:
+            for c in chunks:
+                if str(c["id"]) != held:
+                    f.write(json.dumps(c, ensure_ascii=False) + "\n")
+        out_dir = os.path.join(args.work, "model-without-%s" % re.sub(r"[^A-Za-z0-9_.-]", "_", held))
+        cmd = [args.lingua, "train", "--base", args.base, "--data", train_path, "--out", out_dir, "--overwrite"]
+        cmd += shlex.split(args.train_args)
+        print("quality: " + " ".join(shlex.quote(x) for x in cmd), file=sys.stderr)
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        tok = AutoTokenizer.from_pretrained(out_dir)
+        model = AutoModelForTokenClassification.from_pretrained(out_dir).eval()
+
+        settings = (pairs.get(held) or {}).get("kwargs") or {}
+        words, gold, scores = [], [], []
+        for c in (c for c in chunks if str(c["id"]) == held):
+            words += c["words"]
+            gold += [bool(x) for x in c["labels"]]
+            scores += word_probs(model, tok, c["words"], torch)
+        fmask = [forced(w, settings) for w in words]
+        k = sum(gold)
+        mini = metrics(select(scores, fmask, k), gold)
+        stop = metrics([f or w.lower() not in STOP_WORDS for w, f in zip(words, fmask)], gold)
+        rnd_rows = []
+        for seed in range(args.seeds):
+            rng = random.Random(seed)
+            rnd_rows.append(metrics(select([rng.random() for _ in words], fmask, k), gold))
+        rnd = {key: sum(r[key] for r in rnd_rows) / len(rnd_rows) for key in rnd_rows[0]}
+        row = {"case": held, "words": len(words), "teacher_keep_rate": k / len(words) if words else 0,
+               "lingua-mini": mini, "stop-words": stop, "random": rnd}
+        results["cases"].append(row)
+        for name in per_method:
+            per_method[name].append(row[name])
+        print("quality: %-24s words %4d  teacher keeps %.2f  agreement mini %.3f  stop %.3f  random %.3f"
+              % (held, len(words), row["teacher_keep_rate"], mini["agreement"], stop["agreement"], rnd["agreement"]),
+              file=sys.stderr)
+    results["pooled"] = {name: pooled(rows) for name, rows in per_method.items()}
+    text = json.dumps(results, indent=2)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+    print("| method | agreement | kept-word F1 | keep rate |")
+    print("|---|---|---|---|")
+    for name, p in results["pooled"].items():
+        print("| %s | %.3f | %.3f | %.2f |" % (name, p["agreement"], p["kept_f1"], p["keep_rate"]))
+
+
+if __name__ == "__main__":
+    main()
