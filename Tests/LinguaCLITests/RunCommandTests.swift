@@ -28,7 +28,7 @@ import Glibc
         #expect(r.status == 1)
         #expect(r.stderr.split(separator: "\n").count == 1)
         #expect(r.stderr.contains("model: auto found neither the released checkpoint microsoft/llmlingua-2-bert-base-multilingual-cased-meetingbank"))
-        #expect(r.stderr.contains("lingua-mini") && r.stderr.contains("issue 8") && r.stderr.contains(cache.path))
+        #expect(r.stderr.contains("lingua-mini") && r.stderr.contains("Tools/lingua-mini/setup.sh") && r.stderr.contains(cache.path))
     }
 
     @Test func aSecondRunOnABusyOutputIsRefused() throws {
