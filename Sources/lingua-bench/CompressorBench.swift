@@ -1,7 +1,7 @@
 import Compression
 import Foundation
 
-/// `lingua-bench compressor [--model DIR] [--words N] [--rate R] [--repeat K]`: compresses one long
+/// `lingua-bench compressor [--model DIR] [--words N] [--rate R] [--repeat K] [--preserve-spans]`: compresses one long
 /// document (built from the shared sample texts, N words, default 100,000) and reports how the time
 /// splits between the encoder forward pass and everything else (tokenising, chunking, merge,
 /// thresholds, joins, cl100k counts). Target: everything outside the encoder < 5% of the total.
@@ -73,13 +73,15 @@ enum CompressorBench {
         var settings = CompressionSettings()
         settings.rate = Double(option(args, "--rate") ?? "") ?? 0.33
         settings.forceTokens = [".", "?", "!"]   // one piece each: no placeholders (the mbert-size test model is not resized)
+        settings.preserveSpans = args.contains("--preserve-spans")   // lingua-mini's mode (uncased base)
 
         let b = try PromptCompressor.loadBackends(directory: modelDir)
         let timed = TimedModel(ClassifierModel(b.classifier))
         let compressor = PromptCompressor(family: b.family, tokenizer: b.tokenizer, counter: try Cl100kCounter(),
                                           model: timed, specialTokens: b.specialTokens, fingerprint: "bench")
         let doc = try document(words: words)
-        print("compressor: \(modelDir.lastPathComponent), \(words) words (\(doc.utf8.count) bytes), rate \(settings.rate)")
+        print("compressor: \(modelDir.lastPathComponent), \(words) words (\(doc.utf8.count) bytes), rate \(settings.rate)"
+              + (settings.preserveSpans ? ", preserve_spans" : ""))
         for r in 0..<repeats {
             let t0 = DispatchTime.now().uptimeNanoseconds
             let result = try compressor.compress(doc, settings: settings)
