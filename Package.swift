@@ -43,12 +43,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Evaluation", dependencies: ["Corpus", "Tokenizers"]),
-        .target(name: "Distillation", dependencies: ["Corpus", "Tokenizers"]),
+        .target(name: "Distillation", dependencies: [
+            "Corpus", "Tokenizers", "Checksum", "Runner", "LLMClient",
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Resources")]),
         .target(name: "LLMClient"),
 
         // Command layer and the thin executable over it.
         .target(name: "LinguaCLI", dependencies: [
-            "Compression", "Runner", "Evaluation", "Distillation",
+            "Compression", "Runner", "Evaluation", "Distillation", "LLMClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -66,5 +69,6 @@ let package = Package(
         .testTarget(name: "LinguaCLITests", dependencies: ["LinguaCLI", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "LLMClientTests", dependencies: ["LLMClient", "TestSupport"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TestSupport"]),
     ]
 )
