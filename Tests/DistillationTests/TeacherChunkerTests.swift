@@ -30,7 +30,7 @@ import TestSupport
             chunksSeen += got.count
             replaced += got.filter { $0.unicodeScalars.contains("\u{FFFD}") }.count
         }
-        #expect(chunksSeen > 250)
+        #expect(chunksSeen > 200)
         #expect(replaced > 0)   // the fixture does cut inside characters
     }
 
