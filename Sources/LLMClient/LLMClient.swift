@@ -5,9 +5,10 @@ import Foundation
 /// in flight at once across all callers (a counting semaphore held only while a request is on the
 /// wire, not while backing off). Retryable failures — 408, 409, 429, 5xx, timeouts, connection
 /// errors and unreadable 2xx bodies — are retried up to `maxAttempts` with exponential backoff and
-/// jitter, or after the server's `Retry-After`; other 4xx answers fail at once with `LLMError.http`.
-/// The API key is read once from the environment variable the caller names, sent only as
-/// `Authorization: Bearer`, and redacted from every error and retry message.
+/// jitter, or after the server's `Retry-After` (or OpenAI's `retry-after-ms`); other 4xx answers
+/// fail at once with `LLMError.http`. The API key is read once from the environment variable the
+/// caller names, sent only as `Authorization: Bearer`, and redacted from every error and retry
+/// message. Do not call it from Swift concurrency tasks: it blocks the calling thread.
 public final class LLMClient: Sendable {
     public let configuration: LLMClientConfiguration
     private let apiKey: String?
@@ -118,7 +119,9 @@ public final class LLMClient: Sendable {
                     state.countFailure()
                     throw .http(status: reply.status, message: reason, url: shownURL)
                 }
-                retryAfter = reply.header("retry-after").flatMap { RetryAfter.seconds($0, now: clock()) }
+                retryAfter = reply.header("retry-after-ms").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+                    .map { max(0, $0 / 1000) }
+                    ?? reply.header("retry-after").flatMap { RetryAfter.seconds($0, now: clock()) }
             case .failure(let failure):
                 reason = redact(failure.timedOut ? "timed out: \(failure.message)" : failure.message)
             }

@@ -30,6 +30,14 @@ import TestSupport
         #expect(rec.delays == [42])
     }
 
+    @Test func honoursRetryAfterMilliseconds() throws {
+        let server = try OpenAITestServer(faultScript: #"{"sequence": [{"kind": "429", "retry_after_ms": "250", "retry_after": "9"}]}"#)
+        let rec = Recorder()
+        let client = try makeClient(server, recorder: rec)
+        _ = try client.chat([.user("hi")], parameters: GenerationParameters(model: "m"))
+        #expect(rec.delays == [0.25])
+    }
+
     @Test func retryAfterParsing() {
         let now = Date(timeIntervalSince1970: 784_111_777)   // Sun, 06 Nov 1994 08:49:37 GMT
         #expect(RetryAfter.seconds("120", now: now) == 120)

@@ -21,7 +21,7 @@ form "429", "429:retry_after=2", "slow:seconds=3") or from --fault-script FILE, 
   {"sequence": [fault, ...],          # consumed one per request, in arrival order
    "every": N, "every_fault": fault}  # then every Nth request (by count) gets every_fault
 A fault is {"kind": K, ...} with K one of
-  429       (optional "retry_after": "<seconds or HTTP-date>")
+  429       (optional "retry_after": "<seconds or HTTP-date>", "retry_after_ms": "<ms>")
   500 / 502 / 503 / 400 / 401 / 404   (an OpenAI-style {"error": {"message": ...}} body;
             "echo_auth": true puts the received Authorization header in the message)
   slow      sleep "seconds" (default 5) then answer normally
@@ -182,6 +182,8 @@ class Handler(BaseHTTPRequestHandler):
             headers = {}
             if "retry_after" in fault:
                 headers["Retry-After"] = str(fault["retry_after"])
+            if "retry_after_ms" in fault:
+                headers["retry-after-ms"] = str(fault["retry_after_ms"])
             self.send_json(429, {"error": {"message": "Rate limit reached, slow down"}}, headers)
             return
         if kind.isdigit():
