@@ -146,10 +146,13 @@ public struct DistillSettings: Sendable {
     /// Threads per shard sending teacher requests (the client's concurrency is the real cap).
     public var requestThreads: Int
     public var outputFormat: DistillOutputFormat
+    /// When the teacher rejects a chunk with a request-specific 4xx (400, 413, 422...), quarantine
+    /// its record and go on, instead of stopping the run.
+    public var quarantineRejected: Bool
 
     public init(model: String, temperature: Double = 0.3, topP: Double = 1.0, maxTokens: Int = 4000,
                 prompt: TeacherPrompt, chunkSize: Int = 512, shardSize: Int = 64, workers: Int = 2,
-                requestThreads: Int = 4, outputFormat: DistillOutputFormat = .zstd) {
+                requestThreads: Int = 4, outputFormat: DistillOutputFormat = .zstd, quarantineRejected: Bool = false) {
         self.model = model
         self.temperature = temperature
         self.topP = topP
@@ -160,5 +163,6 @@ public struct DistillSettings: Sendable {
         self.workers = workers
         self.requestThreads = requestThreads
         self.outputFormat = outputFormat
+        self.quarantineRejected = quarantineRejected
     }
 }

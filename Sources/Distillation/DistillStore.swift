@@ -168,6 +168,14 @@ public final class DistillStore: @unchecked Sendable {
         }
     }
 
+    func quarantinedOrdinals(shard: Int) throws -> Set<Int> {
+        try locked("reading the quarantine of shard \(shard)") {
+            var out = Set<Int>()
+            try db.query("SELECT ordinal FROM quarantine WHERE shard = ?", [.int(shard)]) { out.insert($0.int(0)) }
+            return out
+        }
+    }
+
     func quarantined(dataset: String) throws -> [(file: String, line: Int, reason: String)] {
         try locked("reading the quarantine") {
             var out: [(String, Int, String)] = []

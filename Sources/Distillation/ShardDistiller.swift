@@ -19,6 +19,7 @@ struct ShardDistiller: Sendable {
     /// One record of the shard: its output id(s) and the chunks of each of its texts.
     struct Record {
         var ordinal: Int
+        var line: Int
         var id: String
         var contexts: [[String]]
     }
@@ -27,17 +28,23 @@ struct ShardDistiller: Sendable {
     struct Work: Sendable {
         var key: ChunkKey
         var text: String
+        var dataset: String
+        var file: String
+        var line: Int
     }
 
     func run(_ shard: DistillShard, dataset: DistillDataset) throws {
         let records = try read(shard, dataset: dataset)
         var known = try store.answers(shard: shard.index)
+        let rejected = try store.quarantinedOrdinals(shard: shard.index)
         var work: [Work] = []
-        for r in records {
+        for r in records where !rejected.contains(r.ordinal) {
             for (c, chunks) in r.contexts.enumerated() {
                 for (k, text) in chunks.enumerated() {
                     let key = ChunkKey(shard: shard.index, ordinal: r.ordinal, context: c, chunk: k)
-                    if known[key] == nil { work.append(Work(key: key, text: text)) }
+                    if known[key] == nil {
+                        work.append(Work(key: key, text: text, dataset: dataset.name, file: shard.fileName, line: r.line))
+                    }
                 }
             }
         }
@@ -50,7 +57,8 @@ struct ShardDistiller: Sendable {
             if stop.isSet { return }
             known = try store.answers(shard: shard.index)
         }
-        try writePart(shard, records: records, answers: known)
+        let skipped = try store.quarantinedOrdinals(shard: shard.index)
+        try writePart(shard, records: records.filter { !skipped.contains($0.ordinal) }, answers: known)
     }
 
     private func ask(_ item: Work) throws {
@@ -59,6 +67,13 @@ struct ShardDistiller: Sendable {
                                           topP: settings.topP, maxTokens: settings.maxTokens)
         let r: LLMResponse
         do { r = try client.chat([.system(m.system), .user(m.user)], parameters: params) } catch {
+            if settings.quarantineRejected, case .http(let status, let message, _) = error, Self.isRejection(status) {
+                logger.warning("the teacher rejected a chunk; its record is quarantined",
+                               metadata: ["shard.index": "\(item.key.shard)", "record.line": "\(item.line)", "status": "\(status)"])
+                try store.quarantine(shard: item.key.shard, ordinal: item.key.ordinal, dataset: item.dataset, file: item.file,
+                                     line: item.line, reason: "the teacher rejected chunk \(item.key.chunk) (HTTP \(status)): \(message)")
+                return
+            }
             throw DistillationError("teacher request for shard \(item.key.shard), record \(item.key.ordinal), chunk \(item.key.chunk) failed: \(error.description)")
         }
         if r.finishReason == "length" {
@@ -68,6 +83,12 @@ struct ShardDistiller: Sendable {
         try store.save(item.key, ChunkAnswer(compressed: r.text, finishReason: r.finishReason,
                                               promptTokens: r.usage?.promptTokens ?? 0,
                                               completionTokens: r.usage?.completionTokens ?? 0, attempts: r.attempts))
+    }
+
+    /// A 4xx about one request rather than the setup (not 401/403/404, which hit every chunk,
+    /// nor the retryable 408/409/429).
+    static func isRejection(_ status: Int) -> Bool {
+        (400..<500).contains(status) && ![401, 403, 404, 408, 409, 429].contains(status)
     }
 
     /// The shard's records in file order; unreadable ones are quarantined and left out.
@@ -104,7 +125,7 @@ struct ShardDistiller: Sendable {
                 let id = adapter.recordID(value, line: line.lineNumber)
                 var contexts: [[String]] = []
                 for t in texts { contexts.append(try chunks(t)) }
-                out.append(Record(ordinal: ordinal, id: id, contexts: contexts))
+                out.append(Record(ordinal: ordinal, line: line.lineNumber, id: id, contexts: contexts))
             } catch {
                 try store.quarantine(shard: shard.index, ordinal: ordinal, dataset: dataset.name, file: shard.fileName,
                                      line: line.lineNumber, reason: error.description)

@@ -61,6 +61,9 @@ struct DistillCommand: ParsableCommand {
     @Option(name: .customLong("shard-size"), help: "Records per shard (part file).") var shardSize: Int = 64
     @Option(help: "Shards worked on at once.") var workers: Int = 2
     @Flag(help: "Write plain .jsonl instead of .jsonl.zst.") var plain = false
+    @Flag(name: .customLong("quarantine-rejected"),
+          help: "Quarantine a record whose chunk the teacher rejects (HTTP 400, 413, 422...) instead of stopping.")
+    var quarantineRejected = false
     @Flag(help: "Start over in --out even if the inputs or settings changed.") var force = false
 
     @Option(help: "Output folder (state, plan, part files and the joined outputs).")
@@ -114,7 +117,8 @@ struct DistillCommand: ParsableCommand {
                 })
             let settings = DistillSettings(model: model, temperature: temperature, topP: topP, maxTokens: maxTokens,
                                            prompt: teacherPrompt, shardSize: shardSize, workers: workers,
-                                           requestThreads: concurrency, outputFormat: plain ? .plain : .zstd)
+                                           requestThreads: concurrency, outputFormat: plain ? .plain : .zstd,
+                                           quarantineRejected: quarantineRejected)
             let runner = DistillRunner(datasets: selected, settings: settings, client: client,
                                        output: URL(fileURLWithPath: out), force: force, logger: logger, stop: stop)
             summary = try runner.run()

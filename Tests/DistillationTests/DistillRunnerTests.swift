@@ -29,12 +29,13 @@ import TestSupport
     }
 
     func runner(_ input: URL, out: URL, server: OpenAITestServer, format: DistillOutputFormat = .zstd,
-                model: String = "t") throws -> DistillRunner {
+                model: String = "t", serial: Bool = false, quarantineRejected: Bool = false) throws -> DistillRunner {
         let client = try LLMClient(configuration: LLMClientConfiguration(
             endpoint: server.baseURL, timeout: 10, maxAttempts: 3, concurrency: 3,
             backoff: BackoffPolicy(base: 0.01, seed: 1)), environment: [:])
         let settings = DistillSettings(model: model, prompt: try TeacherPrompt.bundledDefault(), shardSize: 3,
-                                       workers: 2, requestThreads: 3, outputFormat: format)
+                                       workers: serial ? 1 : 2, requestThreads: serial ? 1 : 3, outputFormat: format,
+                                       quarantineRejected: quarantineRejected)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return DistillRunner(datasets: [.plainFile(input, field: "text", idField: "id")], settings: settings,
@@ -96,6 +97,32 @@ import TestSupport
         #expect(try lines(out.appendingPathComponent("in.jsonl.zst")).count == 8)
         #expect(first.chunks == second.chunks)
         #expect(throws: DistillationError.self) { try runner(input, out: out, server: server, model: "other").run() }
+    }
+}
+
+extension DistillRunnerTests {
+    @Test func aRejectedChunkStopsTheRunOrQuarantinesItsRecord() throws {
+        let dir = try TempFolder()
+        let input = try writeInput(dir)
+        let script = #"{"sequence": [{"kind": "400"}]}"#
+        let stopping = try OpenAITestServer(faultScript: script)
+        #expect(throws: DistillationError.self) {
+            try runner(input, out: dir.url.appendingPathComponent("a"), server: stopping, serial: true).run()
+        }
+        let server = try OpenAITestServer(faultScript: script)
+        let out = dir.url.appendingPathComponent("b")
+        let summary = try runner(input, out: out, server: server, serial: true, quarantineRejected: true).run()
+        #expect(summary.complete)
+        #expect(summary.quarantined == 2)
+        let rows = try lines(out.appendingPathComponent("in.jsonl.zst"))
+        #expect(rows.map { $0["id"] as? String } == ["r1", "r2", "r3#0", "r3#1", "r4", "r5", "r6"])
+        let q = try String(contentsOf: out.appendingPathComponent("quarantine/in.jsonl"), encoding: .utf8)
+        #expect(q.contains("the teacher rejected chunk 0 (HTTP 400): injected fault 400"))
+        // A resume neither asks again for the rejected record nor brings it back.
+        let before = intStat(try server.stats(), "requests")
+        let again = try runner(input, out: out, server: server, serial: true, quarantineRejected: true).run()
+        #expect(again.requestsThisRun == 0)
+        #expect(intStat(try server.stats(), "requests") == before)
     }
 }
 
