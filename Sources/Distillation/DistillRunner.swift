@@ -93,9 +93,18 @@ public struct DistillRunner: Sendable {
         let byName = Dictionary(uniqueKeysWithValues: datasets.map { ($0.name, $0) })
         let worker = ShardDistiller(store: store, client: client, chunker: chunker, settings: settings, output: output,
                                     stop: stop, logger: logger)
+        let finished = Counter()
+        let doneBefore = plan.shards.count - pending.count
         let errors = WorkerPool.run(workers: settings.workers, items: pending, stop: stop) { shard, _ in
             guard let ds = byName[shard.dataset] else { return }
             try worker.run(shard, dataset: ds)
+            if !stop.isSet {
+                let n = finished.increment()
+                logger.info("shard done", metadata: [
+                    "shard.index": "\(shard.index)", "dataset": "\(shard.dataset)",
+                    "shards.done": "\(doneBefore + n)/\(plan.shards.count)",
+                    "requests": "\(client.statistics.requests - before)", "retries": "\(client.statistics.retries)"])
+            }
         }
         if let first = errors.first { throw first }
 
@@ -184,4 +193,11 @@ func atomically(_ body: () throws(CorpusError) -> Void) throws(DistillationError
     do throws(CorpusError) { try body() } catch {
         throw DistillationError(error.description)
     }
+}
+
+/// A thread-safe count of shards finished this run, for progress lines.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int { lock.withLock { value += 1; return value } }
 }
