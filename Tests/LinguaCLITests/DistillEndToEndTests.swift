@@ -141,6 +141,32 @@ import Glibc
         #expect(again.stdout.contains("0 teacher requests this run"))
     }
 
+    @Test func sigintStopsAfterTheRequestsInFlightAndLosesNone() throws {
+        let (h, manifest) = try harness()
+        let (expected, chunks) = try reference(h, manifest)
+        let server = try OpenAITestServer(faultScript: #"{"every": 1, "every_fault": {"kind": "slow", "seconds": 0.12}}"#)
+        let out = h.root.appendingPathComponent("sigint")
+        let p = h.process(args(manifest, server, out: out))
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while p.isRunning, intStat((try? server.stats()) ?? [:], "answered") < 10, Date() < deadline { usleep(5_000) }
+        kill(p.processIdentifier, SIGINT)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1)
+        #expect(stderr.contains("interrupted"))
+        let atStop = intStat(try server.stats(), "answered")
+        #expect(atStop < chunks)
+        let r = try h.run(args(manifest, server, out: out))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try joined(out) == expected)
+        // A graceful stop stores every answer it received: nothing is asked twice.
+        #expect(intStat(try server.stats(), "answered") == chunks)
+    }
+
     @Test func apiKeyComesFromTheEnvironmentAndIsNeverWritten() throws {
         let (h, manifest) = try harness()
         let key = "sk-e2e-key-0123456789abcdef"
