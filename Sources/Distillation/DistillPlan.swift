@@ -3,44 +3,6 @@ import Checksum
 import Corpus
 import Runner
 
-/// A dataset to distill: a manifest dataset (`Manifest`/`DatasetSpec` of the runner) or a plain
-/// JSONL file read through the generic adapter with one text field.
-public struct DistillDataset: Sendable, Equatable {
-    public var name: String
-    public var format: DatasetFormat
-    public var fields: FieldMapping?
-    public var files: [URL]
-    /// Folder file names are shown relative to.
-    public var base: URL
-
-    public init(name: String, format: DatasetFormat, fields: FieldMapping?, files: [URL], base: URL) {
-        self.name = name
-        self.format = format
-        self.fields = fields
-        self.files = files
-        self.base = base
-    }
-
-    public init(_ spec: DatasetSpec) {
-        self.init(name: spec.name, format: spec.format, fields: spec.fields, files: spec.files, base: spec.base)
-    }
-
-    /// A plain JSONL (or .jsonl.zst) file whose `field` holds the text (a string or a list of
-    /// strings); `idField` names records (else `line-N`). The dataset is named after the file.
-    public static func plainFile(_ url: URL, field: String, idField: String?) -> DistillDataset {
-        var name = url.lastPathComponent
-        for ext in [".zst", ".jsonl"] where name.hasSuffix(ext) { name = String(name.dropLast(ext.count)) }
-        return DistillDataset(name: name.isEmpty ? "input" : name, format: .jsonl,
-                              fields: FieldMapping(id: idField, compress: [field]), files: [url.standardizedFileURL],
-                              base: url.standardizedFileURL.deletingLastPathComponent())
-    }
-
-    func relativeName(of url: URL) -> String {
-        let b = base.standardizedFileURL.path + "/"
-        return url.path.hasPrefix(b) ? String(url.path.dropFirst(b.count)) : url.path
-    }
-}
-
 /// One shard: a fixed range of records of one input file, found by byte offset.
 public struct DistillShard: Codable, Sendable, Equatable {
     public var index: Int
@@ -121,48 +83,5 @@ public struct DistillPlan: Codable, Sendable, Equatable {
         enc.outputFormatting = [.sortedKeys]
         let hash = SHA256.hex(Array(try enc.encode(inputs)))
         return DistillPlan(planHash: hash, inputs: inputs, shards: shards)
-    }
-}
-
-/// How output files are written: zstd-compressed (`jsonl.zst`, the default) or plain `jsonl`.
-public enum DistillOutputFormat: String, Sendable, CaseIterable {
-    case zstd = "jsonl.zst"
-    case plain = "jsonl"
-}
-
-/// What `lingua distill` asks of the teacher and how it cuts the work.
-public struct DistillSettings: Sendable {
-    public var model: String
-    public var temperature: Double
-    public var topP: Double
-    public var maxTokens: Int
-    public var prompt: TeacherPrompt
-    /// cl100k tokens per chunk (reference: 512).
-    public var chunkSize: Int
-    /// Records per shard.
-    public var shardSize: Int
-    /// Shards worked on at once (teacher requests in flight are bounded by the client).
-    public var workers: Int
-    /// Threads per shard sending teacher requests (the client's concurrency is the real cap).
-    public var requestThreads: Int
-    public var outputFormat: DistillOutputFormat
-    /// When the teacher rejects a chunk with a request-specific 4xx (400, 413, 422...), quarantine
-    /// its record and go on, instead of stopping the run.
-    public var quarantineRejected: Bool
-
-    public init(model: String, temperature: Double = 0.3, topP: Double = 1.0, maxTokens: Int = 4000,
-                prompt: TeacherPrompt, chunkSize: Int = 512, shardSize: Int = 64, workers: Int = 2,
-                requestThreads: Int = 4, outputFormat: DistillOutputFormat = .zstd, quarantineRejected: Bool = false) {
-        self.model = model
-        self.temperature = temperature
-        self.topP = topP
-        self.maxTokens = maxTokens
-        self.prompt = prompt
-        self.chunkSize = chunkSize
-        self.shardSize = shardSize
-        self.workers = workers
-        self.requestThreads = requestThreads
-        self.outputFormat = outputFormat
-        self.quarantineRejected = quarantineRejected
     }
 }
