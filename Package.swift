@@ -44,10 +44,12 @@ let package = Package(
         ]),
         .target(name: "Evaluation", dependencies: ["Corpus", "Tokenizers"]),
         .target(name: "Distillation", dependencies: ["Corpus", "Tokenizers"]),
+        .target(name: "Training", dependencies: ["Encoder", "Tokenizers", "Corpus", "Checksum"],
+                swiftSettings: fastMath),
 
         // Command layer and the thin executable over it.
         .target(name: "LinguaCLI", dependencies: [
-            "Compression", "Runner", "Evaluation", "Distillation",
+            "Compression", "Runner", "Evaluation", "Distillation", "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -64,5 +66,6 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "LinguaCLITests", dependencies: ["LinguaCLI", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Encoder", "Tokenizers", "TestSupport"]),
     ]
 )
