@@ -56,7 +56,7 @@ public struct TrainingRun: Sendable {
         let tokenizer: HFTokenizer
         do {
             resolved = try resolver.resolve(baseSpec)
-            model = try TokenClassifier.load(directory: resolved.directory)
+            model = try BaseLoader.load(directory: resolved.directory)
             tokenizer = try HFTokenizer(contentsOf: resolved.tokenizerURL)
         } catch let error as TrainingError { throw error } catch {
             throw TrainingError(.invalidBase, "cannot load base \(baseSpec): \(error)")
