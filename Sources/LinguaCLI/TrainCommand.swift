@@ -80,6 +80,10 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace an existing output directory.")
     var overwrite = false
 
+    @Flag(name: .customLong("no-placeholders"),
+          help: "Do not add llmlingua's [NEW0]…[NEW99] tokens and embedding rows to a base that lacks them.")
+    var noPlaceholders = false
+
     func validate() throws {
         if assemble {
             if head == nil { throw ValidationError("--assemble needs --head") }
@@ -105,6 +109,7 @@ struct TrainCommand: ParsableCommand {
         s.validationFraction = valFraction
         s.maxLength = maxLength
         s.overwrite = overwrite
+        s.addPlaceholders = !noPlaceholders
         let run = TrainingRun(baseSpec: base, dataFiles: data.map { URL(fileURLWithPath: $0) }, output: outURL, settings: s)
         let printer = TrainingPrinter(epochs: epochs)
         do { try run.run(progress: printer.show) } catch {
@@ -116,8 +121,10 @@ struct TrainCommand: ParsableCommand {
         do {
             let resolved = try ModelResolver().resolve(base)
             let trained = try CheckpointAssembler.readHead(URL(fileURLWithPath: head ?? ""))
-            let report = try CheckpointAssembler.assemble(base: resolved.directory, head: trained, out: outURL, overwrite: overwrite)
+            let report = try CheckpointAssembler.assemble(base: resolved.directory, head: trained, out: outURL, overwrite: overwrite,
+                                                          addPlaceholders: !noPlaceholders)
             Output.write("wrote \(report.directory.path) (\(report.architecture), \(report.copiedTensors) base tensors + classifier"
+                         + (report.addedPlaceholders ? ", [NEW0]…[NEW99] added" : "")
                          + (report.droppedTensors.isEmpty ? "" : "; left out \(report.droppedTensors.joined(separator: ", "))") + ")\n")
         } catch {
             throw CLIFailure("\(error)")
@@ -161,7 +168,7 @@ final class TrainingPrinter: @unchecked Sendable {
             }
             err(line + (m.improved ? "  *" : "") + "\n")
         case .finished(let result, let assembly):
-            var line = "wrote \(assembly.directory.path) (\(assembly.architecture)); best epoch \(result.bestEpoch)"
+            var line = "wrote \(assembly.directory.path) (\(assembly.architecture)\(assembly.addedPlaceholders ? ", [NEW0]…[NEW99] added" : "")); best epoch \(result.bestEpoch)"
             if let best = result.epochs.first(where: { $0.epoch == result.bestEpoch }), let v = best.validation {
                 line += ": val_loss \(fmt(v.loss, 4)), val_token_acc \(fmt(v.tokenAccuracy, 4)), val_word_acc \(fmt(v.wordAccuracy, 4))"
             }

@@ -1,6 +1,7 @@
 import Corpus
 import Encoder
 import Foundation
+import Tokenizers
 
 /// What `CheckpointAssembler.assemble` wrote.
 public struct AssemblyReport: Sendable, Equatable {
@@ -12,6 +13,8 @@ public struct AssemblyReport: Sendable, Equatable {
     /// old classifier, MLM head, `position_ids`), by their name in the base.
     public var droppedTensors: [String]
     public var copiedFiles: [String]
+    /// True when `[NEW0]`…`[NEW99]` were added (see `PlaceholderRows`).
+    public var addedPlaceholders: Bool
 }
 
 /// Writes a complete Hugging Face token-classification checkpoint from a base encoder
@@ -24,7 +27,10 @@ public struct AssemblyReport: Sendable, Equatable {
 ///   `roberta.` prefix (added when the base is a plain `BertModel` export without it), plus
 ///   `classifier.weight` [2, hidden] and `classifier.bias` [2] in F32;
 /// - `head.safetensors`: the two classifier tensors alone;
-/// - the base's tokenizer files, copied; any `extraFiles` (e.g. `training.json`).
+/// - the base's tokenizer files, copied; any `extraFiles` (e.g. `training.json`);
+/// - unless `addPlaceholders` is false, llmlingua's `[NEW0]`…`[NEW99]` tokens and embedding rows
+///   when the base lacks them (`PlaceholderRows`), so the checkpoint is saved "after the resize"
+///   like the released ones and `lingua compress` can use multi-piece force tokens.
 /// The directory appears whole or not at all: everything is written to a temporary folder beside
 /// it and renamed into place.
 public enum CheckpointAssembler {
@@ -70,7 +76,7 @@ public enum CheckpointAssembler {
     /// Assembles `out` from the base directory and `head`. An existing `out` is replaced only
     /// with `overwrite` (the old one is removed after the new one is in place).
     @discardableResult
-    public static func assemble(base: URL, head: LinearHead, out: URL, overwrite: Bool = false,
+    public static func assemble(base: URL, head: LinearHead, out: URL, overwrite: Bool = false, addPlaceholders: Bool = true,
                                 extraFiles: [(name: String, bytes: [UInt8])] = []) throws -> AssemblyReport {
         let configURL = base.appendingPathComponent("config.json")
         let configBytes: [UInt8]
@@ -87,28 +93,56 @@ public enum CheckpointAssembler {
         }
         try checkDestination(out, overwrite: overwrite)
         let arch = architecture(for: config)
-        let configText = try newConfig(configBytes, file: configURL.path, architecture: arch)
-        let (tensors, dropped) = try baseTensors(base.appendingPathComponent("model.safetensors"), config: config)
-        let headRaw = headTensors(head)
-        var files: [(String, [UInt8])] = [("config.json", configText),
-                                          ("model.safetensors", SafetensorsWriter.serialize(tensors + headRaw)),
-                                          ("head.safetensors", SafetensorsWriter.serialize(headRaw))]
-        var copied: [String] = []
-        for name in tokenizerFiles {
+        var (tensors, dropped) = try baseTensors(base.appendingPathComponent("model.safetensors"), config: config)
+        var tokenizerFiles: [(String, [UInt8])] = []
+        for name in Self.tokenizerFiles {
             let url = base.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: url.path) else {
                 if name == "tokenizer.json" { throw TrainingError(.invalidBase, "base has no tokenizer.json", file: base.path) }
                 continue
             }
-            do { files.append((name, [UInt8](try Data(contentsOf: url)))) } catch {
+            do { tokenizerFiles.append((name, [UInt8](try Data(contentsOf: url)))) } catch {
                 throw TrainingError(.io, "cannot read: \(error.localizedDescription)", file: url.path)
             }
-            copied.append(name)
         }
+        var vocabSize: Int? = nil
+        if addPlaceholders {
+            let tokenizerURL = base.appendingPathComponent("tokenizer.json")
+            let tokenizer: HFTokenizer
+            do { tokenizer = try HFTokenizer(jsonData: Data(tokenizerFiles[0].1), file: tokenizerURL.path) } catch {
+                throw TrainingError(.invalidBase, "\(error)", file: tokenizerURL.path)
+            }
+            switch PlaceholderRows.state(of: tokenizer) {
+            case .present: break
+            case .partial:
+                throw TrainingError(.invalidBase, "the tokenizer has some but not all of [NEW0]…[NEW99] (pass --no-placeholders to keep it as it is)",
+                                    file: tokenizerURL.path)
+            case .absent:
+                guard tokenizer.count == config.vocabSize else {
+                    throw TrainingError(.invalidBase, "the tokenizer has \(tokenizer.count) tokens but vocab_size is \(config.vocabSize): cannot place [NEW0]…[NEW99] (pass --no-placeholders)",
+                                        file: tokenizerURL.path)
+                }
+                let name = (config.family == .bert ? "bert." : "roberta.") + "embeddings.word_embeddings.weight"
+                guard let k = tensors.firstIndex(where: { $0.name == name }) else {
+                    throw TrainingError(.invalidBase, "no word embeddings", file: base.path, field: name)
+                }
+                tensors[k] = try PlaceholderRows.extend(tensors[k])
+                tokenizerFiles[0].1 = try PlaceholderRows.addTokens(toTokenizerJSON: tokenizerFiles[0].1, file: tokenizerURL.path,
+                                                                   firstId: config.vocabSize)
+                vocabSize = config.vocabSize + PlaceholderRows.tokens.count
+            }
+        }
+        let configText = try newConfig(configBytes, file: configURL.path, architecture: arch, vocabSize: vocabSize)
+        let headRaw = headTensors(head)
+        var files: [(String, [UInt8])] = [("config.json", configText),
+                                          ("model.safetensors", SafetensorsWriter.serialize(tensors + headRaw)),
+                                          ("head.safetensors", SafetensorsWriter.serialize(headRaw))]
+        files.append(contentsOf: tokenizerFiles)
+        let copied = tokenizerFiles.map(\.0)
         files.append(contentsOf: extraFiles.map { ($0.name, $0.bytes) })
         try publish(files, to: out, overwrite: overwrite)
         return AssemblyReport(directory: out, architecture: arch, copiedTensors: tensors.count, droppedTensors: dropped,
-                              copiedFiles: copied)
+                              copiedFiles: copied, addedPlaceholders: vocabSize != nil)
     }
 
     /// Fails early (before any training) when `out` exists and may not be replaced.
@@ -119,7 +153,7 @@ public enum CheckpointAssembler {
     }
 
     /// The base config with the token-classification architecture and two labels.
-    static func newConfig(_ bytes: [UInt8], file: String, architecture: String) throws -> [UInt8] {
+    static func newConfig(_ bytes: [UInt8], file: String, architecture: String, vocabSize: Int? = nil) throws -> [UInt8] {
         guard case .object(var object)? = try? JSON.parse(bytes, file: file) else {
             throw TrainingError(.invalidBase, "config.json is not a JSON object", file: file)
         }
@@ -127,6 +161,7 @@ public enum CheckpointAssembler {
         object["num_labels"] = nil
         object["id2label"] = .object(JSONObject([("0", "LABEL_0"), ("1", "LABEL_1")]))
         object["label2id"] = .object(JSONObject([("LABEL_0", 0), ("LABEL_1", 1)]))
+        if let vocabSize { object["vocab_size"] = JSONValue(vocabSize) }
         return PrettyJSON.serialize(.object(object))
     }
 

@@ -43,6 +43,7 @@ struct TrainingReport {
             ("patience", JSONValue(settings.head.patience)), ("min_delta", JSONValue(settings.head.minDelta)),
             ("validation_fraction", JSONValue(settings.validationFraction)), ("max_length", JSONValue(settings.maxLength)),
             ("class_weighting", JSONValue(settings.head.classWeighting.rawValue)), ("init_std", JSONValue(settings.head.initStd)),
+            ("add_placeholders", JSONValue(settings.addPlaceholders)),
         ])
         let dataInfo = JSONObject([
             ("sha256", JSONValue(dataHash)),

@@ -14,6 +14,8 @@ public struct TrainingRunSettings: Sendable, Equatable {
     public var featureBatch = 16
     /// Replace an existing output directory.
     public var overwrite = false
+    /// Add llmlingua's `[NEW0]`…`[NEW99]` to a base that lacks them (see `PlaceholderRows`).
+    public var addPlaceholders = true
 
     public init() {}
 }
@@ -101,7 +103,7 @@ public struct TrainingRun: Sendable {
                                     validationIds: validationIds, recordCount: recordIds.count, result: result,
                                     featureSeconds: featureSeconds, trainSeconds: trainSeconds)
         let assembly = try CheckpointAssembler.assemble(base: resolved.directory, head: result.head, out: output,
-                                                        overwrite: settings.overwrite,
+                                                        overwrite: settings.overwrite, addPlaceholders: settings.addPlaceholders,
                                                         extraFiles: [("training.json", PrettyJSON.serialize(report.json))])
         progress(.finished(result, assembly))
         return result
