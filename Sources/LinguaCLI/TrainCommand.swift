@@ -146,8 +146,9 @@ final class TrainingPrinter: @unchecked Sendable {
         case .baseLoaded(let dir, let config, let hasClassifier):
             err("base \(dir.path): \(config.modelType), \(config.numHiddenLayers) layers, hidden \(config.hiddenSize)"
                 + (hasClassifier ? " (its classifier is replaced)" : " (encoder only)") + "\n")
-        case .dataRead(let files, let chunks, let records):
-            err("data: \(chunks) chunks of \(records) records from \(files) file\(files == 1 ? "" : "s")\n")
+        case .dataRead(let files, let chunks, let records, let skipped):
+            err("data: \(chunks) chunks of \(records) records from \(files) file\(files == 1 ? "" : "s")"
+                + (skipped > 0 ? " (\(skipped) error lines skipped)" : "") + "\n")
         case .sequencesBuilt(let stats, let train, let val, let trainRecords, let valRecords):
             err("sequences: \(stats.sequences) (\(stats.tokens) word pieces, \(stats.words) words, \(fmt(Double(stats.keptWords) / Double(max(stats.words, 1)), 3)) kept"
                 + (stats.splitChunks > 0 ? ", \(stats.splitChunks) long chunk\(stats.splitChunks == 1 ? "" : "s") split into windows" : "") + "); "

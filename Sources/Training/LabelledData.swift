@@ -32,24 +32,33 @@ public struct LabelledFile: Sendable {
     public var path: String
     public var sha256: String
     public var chunks: [LabelledChunk]
+    /// Lines `{"id", "error"}` without words (a record the annotator could not label), skipped.
+    public var errorLines: Int = 0
 }
 
 /// Reads the annotated JSONL (or JSONL.zst) files of `lingua annotate`, one chunk per line:
 /// `{"id", "chunk", "words": [String], "labels": [Bool], ...}`. Every error names the file, the
-/// line and the field.
+/// line and the field. A line `{"id", "error"}` (no words: the annotator failed on that record)
+/// is skipped and counted.
 public enum LabelledData {
     public static func read(_ url: URL) throws -> LabelledFile {
         let path = url.path
         var chunks: [LabelledChunk] = []
+        var errorLines = 0
         do {
             var reader = try JSONLReader(url: url)
             while let line = try reader.next() {
-                chunks.append(try parse(try line.parse(file: path), file: path, line: line.lineNumber))
+                let value = try line.parse(file: path)
+                if value["error"] != nil, value["words"] == nil {
+                    errorLines += 1
+                    continue
+                }
+                chunks.append(try parse(value, file: path, line: line.lineNumber))
             }
         } catch let error as CorpusError {
             throw TrainingError(.invalidData, error.message, file: error.file ?? path, line: error.line, field: error.field)
         }
-        return LabelledFile(path: path, sha256: try sha256(of: url), chunks: chunks)
+        return LabelledFile(path: path, sha256: try sha256(of: url), chunks: chunks, errorLines: errorLines)
     }
 
     /// One decoded line; `file` and `line` only locate errors.

@@ -48,7 +48,8 @@ struct TrainingReport {
         let dataInfo = JSONObject([
             ("sha256", JSONValue(dataHash)),
             ("files", .array(files.map { .object(JSONObject([("path", JSONValue($0.path)), ("sha256", JSONValue($0.sha256)),
-                                                              ("chunks", JSONValue($0.chunks.count))])) })),
+                                                              ("chunks", JSONValue($0.chunks.count)),
+                                                              ("skipped_error_lines", JSONValue($0.errorLines))])) })),
             ("records", JSONValue(recordCount)), ("chunks", JSONValue(stats.chunks)), ("sequences", JSONValue(stats.sequences)),
             ("split_chunks", JSONValue(stats.splitChunks)), ("empty_chunks", JSONValue(stats.emptyChunks)),
             ("words", JSONValue(stats.words)), ("kept_words", JSONValue(stats.keptWords)),

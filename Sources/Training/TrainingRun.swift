@@ -23,7 +23,7 @@ public struct TrainingRunSettings: Sendable, Equatable {
 /// What a training run reports while it works (the command layer prints these).
 public enum TrainingEvent: Sendable {
     case baseLoaded(directory: URL, config: EncoderConfig, hasClassifier: Bool)
-    case dataRead(files: Int, chunks: Int, records: Int)
+    case dataRead(files: Int, chunks: Int, records: Int, skippedErrorLines: Int)
     case sequencesBuilt(SequenceStats, trainSequences: Int, validationSequences: Int, trainRecords: Int, validationRecords: Int)
     case features(done: Int, total: Int, tokens: Int, seconds: Double)
     case epoch(EpochMetrics)
@@ -71,7 +71,8 @@ public struct TrainingRun: Sendable {
         guard !chunks.isEmpty else {
             throw TrainingError(.invalidData, "no labelled chunks", file: dataFiles.map(\.path).joined(separator: ", "))
         }
-        progress(.dataRead(files: files.count, chunks: chunks.count, records: recordIds.count))
+        progress(.dataRead(files: files.count, chunks: chunks.count, records: recordIds.count,
+                           skippedErrorLines: files.reduce(0) { $0 + $1.errorLines }))
 
         let builder = try SequenceBuilder(tokenizer: tokenizer, frame: try SpecialFrame.of(tokenizer, family: model.config.family),
                                           maxLength: min(settings.maxLength, model.maxSequenceLength))

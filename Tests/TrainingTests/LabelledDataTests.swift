@@ -11,9 +11,10 @@ import TestSupport
             {"id": "r1", "chunk": 0, "text": "a b", "words": ["a", "b"], "labels": [true, false], "stats": {}, "pieces": ["x"]}
 
             {"id": 7, "words": [], "labels": []}
+            {"id": "r2", "error": "teacher timed out"}
             """)
         let file = try LabelledData.read(url)
-        #expect(file.chunks.count == 2)
+        #expect(file.chunks.count == 2 && file.errorLines == 1)
         #expect(file.chunks[0] == LabelledChunk(id: "r1", chunk: 0, words: ["a", "b"], labels: [true, false], file: url.path, line: 1))
         #expect(file.chunks[1].id == "7" && file.chunks[1].line == 3)
         #expect(file.sha256.count == 64)

@@ -35,14 +35,14 @@ import TestSupport
         let result = try TrainingRun(baseSpec: base.path, dataFiles: [Self.data], output: out, settings: settings).run { event in
             switch event {
             case .baseLoaded(_, let config, let hasClassifier): events.append("base \(config.modelType) \(hasClassifier)")
-            case .dataRead(_, let chunks, _): events.append("data \(chunks)")
+            case .dataRead(_, let chunks, _, let skipped): events.append("data \(chunks) \(skipped)")
             case .sequencesBuilt(let stats, _, _, _, _): events.append("sequences \(stats.splitChunks)")
             case .features(let done, let total, _, _): if done == total { events.append("features") }
             case .epoch(let m): events.append("epoch \(m.epoch)")
             case .finished(_, let report): events.append("wrote \(report.droppedTensors.count)")
             }
         }
-        #expect(events == ["base bert false", "data 56", "sequences 1", "features", "epoch 1", "epoch 2", "epoch 3", "wrote 3"])
+        #expect(events == ["base bert false", "data 56 0", "sequences 1", "features", "epoch 1", "epoch 2", "epoch 3", "wrote 3"])
         #expect(result.epochs.count == 3)
         let written = try SafetensorsReader.read(out.appendingPathComponent("model.safetensors")).map(\.name)
         #expect(!written.contains { $0.contains("position_ids") || $0.contains("pooler") })
