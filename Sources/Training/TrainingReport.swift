@@ -57,16 +57,25 @@ struct TrainingReport {
             ("kept_tokens", JSONValue(stats.keptTokens)), ("truncated_pieces", JSONValue(stats.truncatedPieces)),
         ])
         func tokens(_ indices: [Int]) -> Int { indices.reduce(0) { $0 + sequences[$1].contentCount } }
+        // Shares of "keep" in validation: what always answering the majority class would score.
+        let validationTokens = tokens(validation)
+        let keptTokens = validation.reduce(0) { $0 + sequences[$1].labels.filter { $0 }.count }
+        let validationWords = validation.reduce(0) { $0 + sequences[$1].wordStarts.count }
+        let keptWords = validation.reduce(0) { total, i in total + sequences[i].wordStarts.filter { sequences[i].labels[$0] }.count }
+        func share(_ a: Int, _ b: Int) -> JSONValue { b > 0 ? JSONValue(Double(a) / Double(b)) : .null }
         let splitInfo = JSONObject([
             ("by", "record id"),
             ("train_records", JSONValue(recordCount - validationIds.count)), ("validation_records", JSONValue(validationIds.count)),
             ("train_sequences", JSONValue(train.count)), ("validation_sequences", JSONValue(validation.count)),
-            ("train_tokens", JSONValue(tokens(train))), ("validation_tokens", JSONValue(tokens(validation))),
+            ("train_tokens", JSONValue(tokens(train))), ("validation_tokens", JSONValue(validationTokens)),
+            ("validation_words", JSONValue(validationWords)),
+            ("validation_kept_token_share", share(keptTokens, validationTokens)),
+            ("validation_kept_word_share", share(keptWords, validationWords)),
         ])
         let best = result.epochs.first { $0.epoch == result.bestEpoch }
         return .object(JSONObject([
             ("base", .object(baseInfo)),
-            ("seed", JSONValue(Int(truncatingIfNeeded: settings.head.seed))),
+            ("seed", .number(String(settings.head.seed))),
             ("settings", .object(settingsInfo)),
             ("data", .object(dataInfo)),
             ("split", .object(splitInfo)),
