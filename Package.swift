@@ -48,10 +48,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Resources")]),
         .target(name: "LLMClient"),
+        // Training: optimised in debug too (the head's loops run over every cached feature).
+        .target(name: "Training", dependencies: ["Encoder", "Tokenizers", "Corpus", "Checksum"],
+                swiftSettings: fastMath + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
 
         // Command layer and the thin executable over it.
         .target(name: "LinguaCLI", dependencies: [
-            "Compression", "Runner", "Evaluation", "Distillation", "LLMClient",
+            "Compression", "Runner", "Evaluation", "Distillation", "LLMClient", "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -70,5 +73,6 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "LLMClientTests", dependencies: ["LLMClient", "TestSupport"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Encoder", "Tokenizers", "TestSupport"]),
     ]
 )
