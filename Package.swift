@@ -43,7 +43,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Evaluation", dependencies: ["Corpus", "Tokenizers"]),
-        .target(name: "Distillation", dependencies: ["Corpus", "Tokenizers"]),
+        // Distillation reuses Evaluation's Porter stemmer for word normalisation.
+        .target(name: "Distillation", dependencies: ["Corpus", "Tokenizers", "Evaluation"]),
 
         // Command layer and the thin executable over it.
         .target(name: "LinguaCLI", dependencies: [
@@ -64,5 +65,6 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "LinguaCLITests", dependencies: ["LinguaCLI", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TestSupport"]),
     ]
 )
