@@ -65,6 +65,6 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "LinguaCLITests", dependencies: ["LinguaCLI", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
-        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TestSupport"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Corpus", "Tokenizers", "TestSupport"]),
     ]
 )

@@ -10,7 +10,7 @@
 ///    'd 'm n't` with either apostrophe, and a final `.` unless the piece is an abbreviation: it
 ///    has another `.` inside (`U.S.`, `e.g.`), is one letter (`J.`), or is a known title/short
 ///    form (`Mr.`, `Dr.`, `etc.` ...)).
-/// 3. Split the remainder at infixes: `...`/`…`, `--`, em/en dashes, a `,` between letters,
+/// 3. Split the remainder at infixes: full-width CJK punctuation, `...`/`…`, `--`, em/en dashes, a `,` between letters,
 ///    `: < > = /` between a letter or digit and a letter, a `.` between a lower-case and an
 ///    upper-case letter.
 ///
@@ -39,6 +39,8 @@ public struct WordSegmenter: Sendable {
 
     private static let prefixScalars: Set<Unicode.Scalar> = Set("([{<\"'“”‘’«»‹›¿¡$£€¥₹₩#§*~—–（【《「『〈［｛".unicodeScalars)
     private static let suffixScalars: Set<Unicode.Scalar> = Set(")]}>\"'“”‘’«»‹›,;:!?%°—–，。！？；：、）】》」』〉］｝".unicodeScalars)
+    /// Full-width CJK punctuation: split off wherever it is (CJK text has no spaces).
+    private static let cjkPunctuation: Set<Unicode.Scalar> = Set("，。！？；：、（）【】《》「」『』〈〉［］｛｝".unicodeScalars)
     private static let clitics: [[Unicode.Scalar]] = ["'s", "'re", "'ve", "'ll", "'d", "'m", "n't",
                                                       "’s", "’re", "’ve", "’ll", "’d", "’m", "n’t"]
         .map { Array($0.unicodeScalars) }
@@ -152,7 +154,9 @@ public struct WordSegmenter: Sendable {
             let prev: Unicode.Scalar? = i > s.startIndex ? s[i - 1] : nil
             let next: Unicode.Scalar? = i + 1 < s.endIndex ? s[i + 1] : nil
             var infix = 0
-            if i > s.startIndex, let n = Self.isEllipsis(s, at: i) {
+            if Self.cjkPunctuation.contains(c) {
+                infix = 1
+            } else if i > s.startIndex, let n = Self.isEllipsis(s, at: i) {
                 infix = n
             } else if c == "-" && next == "-" && prev != nil {
                 var j = i
