@@ -79,9 +79,9 @@ struct AnnotateCommand: ParsableCommand {
 
     static func describeAgreement(_ s: AnnotationRun.Summary) -> String {
         var text = "reference alignment: window labels vs. exact in-order alignment (LCS over normalised words)\n"
-        text += "id\tchunk\twords\tref_kept\twindow_kept\tagree_leftmost\tagree_rightmost\tlowercase_agree_leftmost\tnormalized_vs_lowercase\n"
+        text += "id\tchunk\twords\tref_kept\twindow_kept\tkept_both\tagree_leftmost\tagree_rightmost\tlowercase_agree_leftmost\tnormalized_vs_lowercase\n"
         func row(_ name: String, _ chunk: String, _ c: AgreementCounts) -> String {
-            [name, chunk, "\(c.words)", "\(c.referenceKept)", "\(c.windowKept)", format(c.rate(c.agreeLeftmost)),
+            [name, chunk, "\(c.words)", "\(c.referenceKept)", "\(c.windowKept)", "\(c.keptBoth)", format(c.rate(c.agreeLeftmost)),
              format(c.rate(c.agreeRightmost)), format(c.rate(c.lowercaseAgreeLeftmost)),
              format(c.rate(c.normalizedAgreesWithLowercase))].joined(separator: "\t") + "\n"
         }

@@ -27,7 +27,7 @@ struct ReferenceAlignmentTests {
                                                compressed: "revise timeline. timeline tight.")
         #expect(c.words == 13)            // commas left out
         #expect(c.referenceKept == 6)
-        #expect(c.windowKept == 6)
+        #expect(c.windowKept == 6 && c.keptBoth == 6)
         #expect(c.agreeLeftmost == 13)
         #expect(c.normalizedAgreesWithLowercase == 13)
     }

@@ -8,6 +8,8 @@ public struct AgreementCounts: Sendable, Equatable {
     public var windowKept = 0
     /// Words the exact alignment keeps.
     public var referenceKept = 0
+    /// Words both the window labeller and the (leftmost) exact alignment keep.
+    public var keptBoth = 0
     /// Words where normalised window labels equal the leftmost / rightmost exact alignment.
     public var agreeLeftmost = 0
     public var agreeRightmost = 0
@@ -23,6 +25,7 @@ public struct AgreementCounts: Sendable, Equatable {
         s.words = a.words + b.words
         s.windowKept = a.windowKept + b.windowKept
         s.referenceKept = a.referenceKept + b.referenceKept
+        s.keptBoth = a.keptBoth + b.keptBoth
         s.agreeLeftmost = a.agreeLeftmost + b.agreeLeftmost
         s.agreeRightmost = a.agreeRightmost + b.agreeRightmost
         s.lowercaseAgreeLeftmost = a.lowercaseAgreeLeftmost + b.lowercaseAgreeLeftmost
@@ -52,6 +55,7 @@ public enum ReferenceAgreement {
         c.words = words.count
         c.windowKept = window.filter { $0 }.count
         c.referenceKept = left.filter { $0 }.count
+        c.keptBoth = zip(window, left).filter { $0.0 && $0.1 }.count
         c.agreeLeftmost = same(window, left)
         c.agreeRightmost = same(window, right)
         c.lowercaseAgreeLeftmost = same(windowLower, left)
