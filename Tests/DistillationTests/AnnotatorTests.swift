@@ -78,3 +78,15 @@ struct AnnotatorTests {
         }
     }
 }
+
+@Suite("Annotator byte-exactness")
+struct AnnotatorByteExactTests {
+    @Test func canonicallyEqualSpellingsAreDifferentWords() throws {
+        // "é" precomposed vs "e" + combining acute: Python compares code points, so they differ.
+        let a = try Annotator().annotate(id: "r", chunk: 0, original: "caf\u{E9} cafe\u{301}", compressed: "cafe\u{301}")
+        #expect(a.labels == [false, true])
+        let b = try Annotator(matching: .lowercase).annotate(id: "r", chunk: 0, original: "caf\u{E9} cafe\u{301}",
+                                                              compressed: "caf\u{E9}")
+        #expect(b.labels == [true, false])
+    }
+}

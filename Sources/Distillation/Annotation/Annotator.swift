@@ -30,8 +30,17 @@ public struct Annotator: Sendable {
     /// Labels one chunk. Throws when the original has no words (no rate is defined).
     public func annotate(id: String, chunk: Int, original: String, compressed: String) throws(DistillationError) -> ChunkAnnotation {
         let words = words(original)
-        let alignment = try labeler.label(original: words.map(normalizer.key),
-                                          compressed: self.words(compressed).map(normalizer.key))
+        // Teacher words are mostly original words again: normalise each distinct word once
+        // (keyed by UTF-8 bytes: Swift's String equality would merge canonically equal spellings).
+        var keys: [[UInt8]: String] = [:]
+        func key(_ word: String) -> String {
+            let bytes = Array(word.utf8)
+            if let k = keys[bytes] { return k }
+            let k = normalizer.key(word)
+            keys[bytes] = k
+            return k
+        }
+        let alignment = try labeler.label(original: words.map(key), compressed: self.words(compressed).map(key))
         var result = ChunkAnnotation(id: id, chunk: chunk, text: original, words: words,
                                      labels: alignment.labels, stats: alignment.stats, pieces: nil)
         if let tokenizer {
