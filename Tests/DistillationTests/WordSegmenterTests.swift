@@ -17,6 +17,7 @@ struct WordSegmenterTests {
         ("It’s the dogs' bowl; cannot 's", ["It", "’s", "the", "dogs", "'", "bowl", ";", "can", "not", "'s"]),
         ("新闻内容：（服务）", ["新闻内容", "：", "（", "服务", "）"]),
         ("  \n\t ", []),
+        ("a\u{A0}b\u{3000}c\u{85}d\u{0B}e", ["a", "b", "c", "d", "e"]),
         ("a,b 1.5. ...", ["a", ",", "b", "1.5", ".", "..."]),
     ])
     func splitsLikeSpacy(_ text: String, _ expected: [String]) {

@@ -25,7 +25,7 @@ public struct WordSegmenter: Sendable {
         var out: [String] = []
         var piece: [Unicode.Scalar] = []
         for s in text.unicodeScalars {
-            if s.properties.isWhitespace {
+            if Self.isWhitespace(s) {
                 if !piece.isEmpty { split(piece, into: &out); piece.removeAll(keepingCapacity: true) }
             } else {
                 piece.append(s)
@@ -37,8 +37,15 @@ public struct WordSegmenter: Sendable {
 
     typealias Scalars = ArraySlice<Unicode.Scalar>
 
+    /// Unicode White_Space, with the ASCII answer computed directly (the property lookup is slow).
+    @inline(__always) static func isWhitespace(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x80 ? s.value == 0x20 || (s.value >= 0x09 && s.value <= 0x0D) : s.properties.isWhitespace
+    }
+
     private static let prefixScalars: Set<Unicode.Scalar> = Set("([{<\"'“”‘’«»‹›¿¡$£€¥₹₩#§*~—–（【《「『〈［｛".unicodeScalars)
     private static let suffixScalars: Set<Unicode.Scalar> = Set(")]}>\"'“”‘’«»‹›,;:!?%°—–，。！？；：、）】》」』〉］｝".unicodeScalars)
+    /// Infixes that split only between certain neighbours: `,` `.` and `: < > = /`.
+    private static let infixCandidates: Set<Unicode.Scalar> = Set(",.:<>=/".unicodeScalars)
     /// Full-width CJK punctuation: split off wherever it is (CJK text has no spaces).
     private static let cjkPunctuation: Set<Unicode.Scalar> = Set("，。！？；：、（）【】《》「」『』〈〉［］｛｝".unicodeScalars)
     private static let clitics: [[Unicode.Scalar]] = ["'s", "'re", "'ve", "'ll", "'d", "'m", "n't",
@@ -164,11 +171,11 @@ public struct WordSegmenter: Sendable {
                 infix = j - i
             } else if (c == "—" || c == "–") && prev != nil && next != nil {
                 infix = 1
-            } else if let p = prev, let n = next {
+            } else if Self.infixCandidates.contains(c), let p = prev, let n = next {
                 let pAlpha = p.properties.isAlphabetic, nAlpha = n.properties.isAlphabetic
                 let pDigit = p.properties.numericType != nil
                 if c == "," && pAlpha && nAlpha { infix = 1 }
-                else if ":<>=/".unicodeScalars.contains(c) && (pAlpha || pDigit) && nAlpha { infix = 1 }
+                else if c != "," && c != "." && (pAlpha || pDigit) && nAlpha { infix = 1 }
                 else if c == "." && p.properties.isLowercase && n.properties.isUppercase { infix = 1 }
             }
             if infix > 0 {
