@@ -10,9 +10,9 @@
 ///    'd 'm n't` with either apostrophe, and a final `.` unless the piece is an abbreviation: it
 ///    has another `.` inside (`U.S.`, `e.g.`), is one letter (`J.`), or is a known title/short
 ///    form (`Mr.`, `Dr.`, `etc.` ...)).
-/// 3. Split the remainder at infixes: full-width CJK punctuation, `...`/`…`, `--`, em/en dashes, a `,` between letters,
-///    `: < > = /` between a letter or digit and a letter, a `.` between a lower-case and an
-///    upper-case letter.
+/// 3. Split the remainder at infixes: full-width CJK punctuation, `...`/`…`, `--`, em/en dashes,
+///    a `,` between letters, `: < > = /` between a letter or digit and a letter, a `.` between a
+///    lower-case and an upper-case letter.
 ///
 /// Numbers stay whole (`1.5`, `1,000`, `12/4`, `10:30`); `$0.50` becomes `$` `0.50`. Deliberate
 /// difference from spaCy: hyphenated compounds stay one word (`10-minute`, `well-known`), since a
@@ -52,7 +52,8 @@ public struct WordSegmenter: Sendable {
                                                       "’s", "’re", "’ve", "’ll", "’d", "’m", "n’t"]
         .map { Array($0.unicodeScalars) }
     private static let abbreviations: Set<String> = [
-        "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "inc", "ltd", "co", "corp",
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
         "approx", "dept", "est", "fig", "gov", "gen", "sen", "rep", "mt", "ft", "vol", "ave", "blvd",
     ]
     private static let exceptions: [String: [String]] = ["cannot": ["can", "not"], "Cannot": ["Can", "not"]]
