@@ -43,8 +43,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Evaluation", dependencies: ["Corpus", "Tokenizers"]),
+        // Distillation reuses Evaluation's Porter stemmer for word normalisation.
         .target(name: "Distillation", dependencies: [
-            "Corpus", "Tokenizers", "Checksum", "Runner", "LLMClient",
+            "Corpus", "Tokenizers", "Checksum", "Runner", "LLMClient", "Evaluation",
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Resources")]),
         .target(name: "LLMClient"),
@@ -72,7 +73,7 @@ let package = Package(
         .testTarget(name: "LinguaCLITests", dependencies: ["LinguaCLI", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "LLMClientTests", dependencies: ["LLMClient", "TestSupport"]),
-        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TestSupport"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Corpus", "Tokenizers", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Encoder", "Tokenizers", "TestSupport"]),
     ]
 )
