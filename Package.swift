@@ -43,11 +43,19 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Evaluation", dependencies: ["Corpus", "Tokenizers"]),
-        .target(name: "Distillation", dependencies: ["Corpus", "Tokenizers"]),
+        // Distillation reuses Evaluation's Porter stemmer for word normalisation.
+        .target(name: "Distillation", dependencies: [
+            "Corpus", "Tokenizers", "Checksum", "Runner", "LLMClient", "Evaluation",
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Resources")]),
+        .target(name: "LLMClient"),
+        // Training: optimised in debug too (the head's loops run over every cached feature).
+        .target(name: "Training", dependencies: ["Encoder", "Tokenizers", "Corpus", "Checksum"],
+                swiftSettings: fastMath + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
 
         // Command layer and the thin executable over it.
         .target(name: "LinguaCLI", dependencies: [
-            "Compression", "Runner", "Evaluation", "Distillation",
+            "Compression", "Runner", "Evaluation", "Distillation", "LLMClient", "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -64,5 +72,8 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "LinguaCLITests", dependencies: ["LinguaCLI", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "LLMClientTests", dependencies: ["LLMClient", "TestSupport"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Corpus", "Tokenizers", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Encoder", "Tokenizers", "TestSupport"]),
     ]
 )

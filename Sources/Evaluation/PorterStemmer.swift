@@ -1,8 +1,10 @@
 /// NLTK's `PorterStemmer` in its default `NLTK_EXTENSIONS` mode, as `rouge_score` uses it
 /// (`use_stemmer=True`). Operates on lower-case ASCII words (rouge_score only stems tokens of
-/// `[a-z0-9]` longer than three characters).
-struct PorterStemmer: Sendable {
+/// `[a-z0-9]` longer than three characters). Public because Distillation's word normaliser reuses it.
+public struct PorterStemmer: Sendable {
     typealias Word = [UInt8]
+
+    public init() {}
 
     private static let irregular: [String: String] = [
         "sky": "sky", "skies": "sky", "dying": "die", "lying": "lie", "tying": "tie",
@@ -11,7 +13,7 @@ struct PorterStemmer: Sendable {
         "proceed": "proceed", "exceed": "exceed", "succeed": "succeed",
     ]
 
-    func stem(_ word: String) -> String {
+    public func stem(_ word: String) -> String {
         if let irregular = Self.irregular[word] { return irregular }
         let w = Array(word.utf8)
         if w.count <= 2 { return word }

@@ -7,7 +7,9 @@ public struct Lingua: AsyncParsableCommand {
         commandName: "lingua",
         abstract: "LLMLingua-2 prompt compression at corpus scale.",
         version: "0.1.0",
-        subcommands: [CompressCommand.self, RunCommand.self, StatusCommand.self, ReportCommand.self]
+        subcommands: [CompressCommand.self, RunCommand.self, StatusCommand.self, ReportCommand.self,
+                      DistillCommand.self, TrainCommand.self,
+                      AnnotateCommand.self, FilterCommand.self]
     )
 
     public init() {}

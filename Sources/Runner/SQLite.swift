@@ -7,12 +7,12 @@ import Glibc
 /// A thin wrapper over the system `sqlite3`: one connection, prepared statements, a busy timeout
 /// and typed errors (in the spirit of SwiftPM's `Basics/SQLite.swift`). Not thread-safe by itself;
 /// `StateStore` serialises access.
-final class SQLiteDatabase {
+package final class SQLiteDatabase {
     private var handle: OpaquePointer?
-    let path: String
+    package let path: String
 
     /// Opens (creating if needed) a database file in WAL mode with a busy timeout.
-    init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
+    package init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
         self.path = path
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
@@ -30,13 +30,13 @@ final class SQLiteDatabase {
 
     deinit { sqlite3_close_v2(handle) }
 
-    func error(_ rc: Int32) -> SQLiteError {
+    package func error(_ rc: Int32) -> SQLiteError {
         SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), path: path,
                     systemErrno: sqlite3_system_errno(handle))
     }
 
     /// Runs one or more statements without results.
-    func execute(_ sql: String) throws {
+    package func execute(_ sql: String) throws {
         var err: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &err)
         if rc != SQLITE_OK {
@@ -46,7 +46,7 @@ final class SQLiteDatabase {
         }
     }
 
-    func prepare(_ sql: String) throws -> SQLiteStatement {
+    package func prepare(_ sql: String) throws -> SQLiteStatement {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
         guard rc == SQLITE_OK, let stmt else { throw error(rc) }
@@ -54,7 +54,7 @@ final class SQLiteDatabase {
     }
 
     /// Runs `body` in one IMMEDIATE transaction, rolled back if it throws.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
+    package func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
             let v = try body()
@@ -67,13 +67,13 @@ final class SQLiteDatabase {
     }
 
     /// Convenience: prepare, bind, step through every row.
-    func query(_ sql: String, _ bindings: [SQLiteValue] = [], row: (SQLiteStatement) throws -> Void) throws {
+    package func query(_ sql: String, _ bindings: [SQLiteValue] = [], row: (SQLiteStatement) throws -> Void) throws {
         let s = try prepare(sql)
         try s.bind(bindings)
         while try s.step() { try row(s) }
     }
 
-    func run(_ sql: String, _ bindings: [SQLiteValue] = []) throws {
+    package func run(_ sql: String, _ bindings: [SQLiteValue] = []) throws {
         let s = try prepare(sql)
         try s.bind(bindings)
         while try s.step() {}
@@ -81,7 +81,7 @@ final class SQLiteDatabase {
 }
 
 /// A value bound to a statement parameter.
-enum SQLiteValue {
+package enum SQLiteValue {
     case null
     case int(Int)
     case double(Double)
@@ -90,7 +90,7 @@ enum SQLiteValue {
 }
 
 /// A prepared statement; finalised when released.
-final class SQLiteStatement {
+package final class SQLiteStatement {
     private let stmt: OpaquePointer
     private let db: SQLiteDatabase
 
@@ -103,7 +103,7 @@ final class SQLiteStatement {
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    func bind(_ values: [SQLiteValue]) throws {
+    package func bind(_ values: [SQLiteValue]) throws {
         sqlite3_reset(stmt)
         sqlite3_clear_bindings(stmt)
         for (i, v) in values.enumerated() {
@@ -122,23 +122,23 @@ final class SQLiteStatement {
     }
 
     /// Advances; true while a row is available.
-    func step() throws -> Bool {
+    package func step() throws -> Bool {
         let rc = sqlite3_step(stmt)
         if rc == SQLITE_ROW { return true }
         if rc == SQLITE_DONE { return false }
         throw db.error(rc)
     }
 
-    func int(_ col: Int32) -> Int { Int(sqlite3_column_int64(stmt, col)) }
-    func double(_ col: Int32) -> Double { sqlite3_column_double(stmt, col) }
-    func isNull(_ col: Int32) -> Bool { sqlite3_column_type(stmt, col) == SQLITE_NULL }
+    package func int(_ col: Int32) -> Int { Int(sqlite3_column_int64(stmt, col)) }
+    package func double(_ col: Int32) -> Double { sqlite3_column_double(stmt, col) }
+    package func isNull(_ col: Int32) -> Bool { sqlite3_column_type(stmt, col) == SQLITE_NULL }
 
-    func text(_ col: Int32) -> String? {
+    package func text(_ col: Int32) -> String? {
         guard let p = sqlite3_column_text(stmt, col) else { return nil }
         return String(cString: p)
     }
 
-    func blob(_ col: Int32) -> [UInt8]? {
+    package func blob(_ col: Int32) -> [UInt8]? {
         let n = Int(sqlite3_column_bytes(stmt, col))
         guard let p = sqlite3_column_blob(stmt, col) else { return isNull(col) ? nil : [] }
         return Array(UnsafeRawBufferPointer(start: p, count: n))
@@ -146,16 +146,16 @@ final class SQLiteStatement {
 }
 
 /// A failed SQLite call: the result code, SQLite's message and the database file.
-struct SQLiteError: Error, CustomStringConvertible {
-    let code: Int32
-    let message: String
-    let path: String
+package struct SQLiteError: Error, CustomStringConvertible {
+    package let code: Int32
+    package let message: String
+    package let path: String
     /// The OS error behind an I/O failure (`sqlite3_system_errno`), when there was one.
     var systemErrno: Int32 = 0
 
     /// `SQLITE_FULL` ("database or disk is full"), or an I/O error whose cause was ENOSPC,
     /// EDQUOT or EFBIG (a file-size limit).
-    var isFull: Bool {
+    package var isFull: Bool {
         if code & 0xff == SQLITE_FULL { return true }
         guard code & 0xff == SQLITE_IOERR else { return false }
         if [ENOSPC, EDQUOT, EFBIG].contains(systemErrno) { return true }
@@ -179,7 +179,7 @@ struct SQLiteError: Error, CustomStringConvertible {
         }
         return false
     }
-    var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
+    package var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
 
-    var description: String { "\(path): sqlite error \(code): \(message)" }
+    package var description: String { "\(path): sqlite error \(code): \(message)" }
 }

@@ -3,8 +3,9 @@ import Foundation
 /// N plain threads (not Swift concurrency's small cooperative pool, which a blocking GEMM call
 /// would starve) pulling items from one shared queue. The first error stops the hand-out of new
 /// items and raises the stop flag so busy workers return early; every error is collected.
-enum WorkerPool {
-    static func run<Item: Sendable>(workers: Int, items: [Item], stop: StopFlag,
+/// `package` access: `lingua distill` runs its teacher requests on it too.
+package enum WorkerPool {
+    package static func run<Item: Sendable>(workers: Int, items: [Item], stop: StopFlag,
                                     setup: (@Sendable (Int) -> Void)? = nil,
                                     _ body: @escaping @Sendable (Item, Int) throws -> Void) -> [any Error] {
         let queue = WorkQueue(items)
