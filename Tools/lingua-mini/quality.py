@@ -19,8 +19,8 @@ F1 of the kept class, and the keep rate.
 
 Needs: the built `lingua` (annotate output and `lingua train`), and python with torch and
 transformers for scoring (the pinned reference venv: ~/.cache/lingua-reference/venv/bin/python).
-usage: quality.py --annotated A.jsonl --pairs P.jsonl --base Models/lingua-mini/base --lingua .build/release/lingua
-                  --work DIR [--json OUT.json] [--train-args "..."]
+usage: quality.py --annotated A.jsonl --goldens goldens.jsonl --base Models/lingua-mini/base
+                  --lingua .build/release/lingua --work DIR [--groups 'a,b;c'] [--json OUT.json] [--train-args "..."]
 """
 import argparse
 import json
@@ -48,11 +48,31 @@ def read_jsonl(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def forced(word, settings):
-    force = settings.get("force_tokens") or []
-    if word in force:
-        return True
-    return bool(settings.get("force_reserve_digit")) and any(ch.isdigit() for ch in word)
+def forced_mask(words, settings):
+    """Words llmlingua would keep by rule: those making up a force token (a force token of several
+    words, e.g. "The answer is" or "Question:", matches consecutive words whose concatenation
+    without spaces equals it with its spaces removed) and, under force_reserve_digit, words with a
+    decimal digit."""
+    mask = [bool(settings.get("force_reserve_digit")) and any(ch.isdigit() for ch in w) for w in words]
+    starts, text = [], ""
+    for w in words:
+        starts.append(len(text))
+        text += w
+    index = {s: i for i, s in enumerate(starts)}
+    for f in settings.get("force_tokens") or []:
+        target = "".join(f.split())
+        if not target:
+            continue
+        pos = text.find(target)
+        while pos >= 0:
+            end = pos + len(target)
+            if pos in index and (end == len(text) or end in index):
+                i = index[pos]
+                while i < len(words) and starts[i] < end:
+                    mask[i] = True
+                    i += 1
+            pos = text.find(target, pos + 1)
+    return mask
 
 
 def word_probs(model, tokenizer, words, torch):
@@ -116,7 +136,8 @@ def pooled(rows):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--annotated", required=True, help="lingua annotate output for the English golden pairs")
-    ap.add_argument("--pairs", required=True, help="the pairs file given to annotate (for each case's settings)")
+    ap.add_argument("--goldens", required=True, help="goldens.jsonl (case golden-<n> is its line n: the settings)")
+    ap.add_argument("--groups", default="", help="also hold out groups of cases sharing text: 'a,b;c,d,e;f'")
     ap.add_argument("--base", required=True)
     ap.add_argument("--lingua", required=True)
     ap.add_argument("--work", required=True)
@@ -130,60 +151,78 @@ def main():
     torch.set_num_threads(max(1, os.cpu_count() or 1))
 
     chunks = read_jsonl(args.annotated)
-    pairs = {str(p["id"]): p for p in read_jsonl(args.pairs)}
+    goldens = read_jsonl(args.goldens)
+    settings_of = {"golden-%d" % (n + 1): g.get("kwargs") or {} for n, g in enumerate(goldens)}
     cases = []
     for c in chunks:
         if str(c["id"]) not in cases:
             cases.append(str(c["id"]))
     os.makedirs(args.work, exist_ok=True)
-    results = {"cases": [], "method": __doc__.split("\n\n")[1]}
+    results = {"method": __doc__.split("\n\n")[1].strip()}
+    folds = [("leave-one-case-out", [[c] for c in cases])]
+    if args.groups:
+        folds.append(("leave-one-text-group-out", [g.split(",") for g in args.groups.split(";")]))
+    for fold_name, held_sets in folds:
+        results[fold_name] = evaluate(args, torch, AutoModelForTokenClassification, AutoTokenizer, chunks,
+                                      settings_of, held_sets, fold_name)
+    text = json.dumps(results, indent=2)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+    for fold_name, _ in folds:
+        print("\n%s\n" % fold_name)
+        print("| method | agreement | kept-word F1 | keep rate |")
+        print("|---|---|---|---|")
+        for name, p in results[fold_name]["pooled"].items():
+            print("| %s | %.3f | %.3f | %.2f |" % (name, p["agreement"], p["kept_f1"], p["keep_rate"]))
+
+
+def evaluate(args, torch, AutoModelForTokenClassification, AutoTokenizer, chunks, settings_of, held_sets, fold_name):
+    out = {"cases": []}
     per_method = {"lingua-mini": [], "stop-words": [], "random": []}
-    for held in cases:
-        train_path = os.path.join(args.work, "train-without-%s.jsonl" % re.sub(r"[^A-Za-z0-9_.-]", "_", held))
+    for held_set in held_sets:
+        tag = re.sub(r"[^A-Za-z0-9_.-]", "_", "+".join(held_set))
+        train_path = os.path.join(args.work, "train-without-%s.jsonl" % tag)
         with open(train_path, "w", encoding="utf-8") as f:
             for c in chunks:
-                if str(c["id"]) != held:
+                if str(c["id"]) not in held_set:
                     f.write(json.dumps(c, ensure_ascii=False) + "\n")
-        out_dir = os.path.join(args.work, "model-without-%s" % re.sub(r"[^A-Za-z0-9_.-]", "_", held))
+        out_dir = os.path.join(args.work, "model-without-%s" % tag)
         cmd = [args.lingua, "train", "--base", args.base, "--data", train_path, "--out", out_dir, "--overwrite"]
         cmd += shlex.split(args.train_args)
         print("quality: " + " ".join(shlex.quote(x) for x in cmd), file=sys.stderr)
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         tok = AutoTokenizer.from_pretrained(out_dir)
         model = AutoModelForTokenClassification.from_pretrained(out_dir).eval()
+        for held in held_set:
+            row = score_case(args, torch, model, tok, chunks, held, settings_of.get(held, {}))
+            out["cases"].append(row)
+            for name in per_method:
+                per_method[name].append(row[name])
+            print("quality: %-26s %-12s words %4d  teacher keeps %.2f  agreement mini %.3f  stop %.3f  random %.3f"
+                  % (fold_name, held, row["words"], row["teacher_keep_rate"], row["lingua-mini"]["agreement"],
+                     row["stop-words"]["agreement"], row["random"]["agreement"]), file=sys.stderr)
+    out["pooled"] = {name: pooled(rows) for name, rows in per_method.items()}
+    return out
 
-        settings = (pairs.get(held) or {}).get("kwargs") or {}
-        words, gold, scores = [], [], []
-        for c in (c for c in chunks if str(c["id"]) == held):
-            words += c["words"]
-            gold += [bool(x) for x in c["labels"]]
-            scores += word_probs(model, tok, c["words"], torch)
-        fmask = [forced(w, settings) for w in words]
-        k = sum(gold)
-        mini = metrics(select(scores, fmask, k), gold)
-        stop = metrics([f or w.lower() not in STOP_WORDS for w, f in zip(words, fmask)], gold)
-        rnd_rows = []
-        for seed in range(args.seeds):
-            rng = random.Random(seed)
-            rnd_rows.append(metrics(select([rng.random() for _ in words], fmask, k), gold))
-        rnd = {key: sum(r[key] for r in rnd_rows) / len(rnd_rows) for key in rnd_rows[0]}
-        row = {"case": held, "words": len(words), "teacher_keep_rate": k / len(words) if words else 0,
-               "lingua-mini": mini, "stop-words": stop, "random": rnd}
-        results["cases"].append(row)
-        for name in per_method:
-            per_method[name].append(row[name])
-        print("quality: %-24s words %4d  teacher keeps %.2f  agreement mini %.3f  stop %.3f  random %.3f"
-              % (held, len(words), row["teacher_keep_rate"], mini["agreement"], stop["agreement"], rnd["agreement"]),
-              file=sys.stderr)
-    results["pooled"] = {name: pooled(rows) for name, rows in per_method.items()}
-    text = json.dumps(results, indent=2)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
-    print("| method | agreement | kept-word F1 | keep rate |")
-    print("|---|---|---|---|")
-    for name, p in results["pooled"].items():
-        print("| %s | %.3f | %.3f | %.2f |" % (name, p["agreement"], p["kept_f1"], p["keep_rate"]))
+
+def score_case(args, torch, model, tok, chunks, held, settings):
+    words, gold, scores = [], [], []
+    for c in (c for c in chunks if str(c["id"]) == held):
+        words += c["words"]
+        gold += [bool(x) for x in c["labels"]]
+        scores += word_probs(model, tok, c["words"], torch)
+    fmask = forced_mask(words, settings)
+    k = sum(gold)
+    mini = metrics(select(scores, fmask, k), gold)
+    stop = metrics([f or w.lower() not in STOP_WORDS for w, f in zip(words, fmask)], gold)
+    rnd_rows = []
+    for seed in range(args.seeds):
+        rng = random.Random(seed)
+        rnd_rows.append(metrics(select([rng.random() for _ in words], fmask, k), gold))
+    rnd = {key: sum(r[key] for r in rnd_rows) / len(rnd_rows) for key in rnd_rows[0]}
+    return {"case": held, "words": len(words), "teacher_keep_rate": k / len(words) if words else 0,
+            "forced_words": sum(fmask), "lingua-mini": mini, "stop-words": stop, "random": rnd}
 
 
 if __name__ == "__main__":

