@@ -170,16 +170,26 @@ def main():
         with open(args.json, "w", encoding="utf-8") as f:
             f.write(text + "\n")
     for fold_name, _ in folds:
-        print("\n%s\n" % fold_name)
-        print("| method | agreement | kept-word F1 | keep rate |")
-        print("|---|---|---|---|")
-        for name, p in results[fold_name]["pooled"].items():
-            print("| %s | %.3f | %.3f | %.2f |" % (name, p["agreement"], p["kept_f1"], p["keep_rate"]))
+        r = results[fold_name]
+        print("\n%s, llmlingua's forced words kept first (agreement / kept-word F1):\n" % fold_name)
+        print("| case | words | teacher keeps | " + " | ".join(METHODS) + " |")
+        print("|---|---|---|" + "---|" * len(METHODS))
+        for c in r["cases"] + [dict(case="pooled", words=sum(c["words"] for c in r["cases"]),
+                                    teacher_keep_rate=sum(c["teacher_keep_rate"] * c["words"] for c in r["cases"])
+                                    / sum(c["words"] for c in r["cases"]), forced=r["pooled"]["forced"])]:
+            cells = ["%.3f / %.3f" % (c["forced"][m]["agreement"], c["forced"][m]["kept_f1"]) for m in METHODS]
+            print("| %s | %d | %.2f | %s |" % (c["case"], c["words"], c["teacher_keep_rate"], " | ".join(cells)))
+        print("\n%s pooled, both variants:\n" % fold_name)
+        print("| variant | method | agreement | kept-word F1 | keep rate |")
+        print("|---|---|---|---|---|")
+        for v in ("forced", "ranking"):
+            for m in METHODS:
+                p = r["pooled"][v][m]
+                print("| %s | %s | %.3f | %.3f | %.2f |" % (v, m, p["agreement"], p["kept_f1"], p["keep_rate"]))
 
 
 def evaluate(args, torch, AutoModelForTokenClassification, AutoTokenizer, chunks, settings_of, held_sets, fold_name):
     out = {"cases": []}
-    per_method = {"lingua-mini": [], "stop-words": [], "random": []}
     for held_set in held_sets:
         tag = re.sub(r"[^A-Za-z0-9_.-]", "_", "+".join(held_set))
         train_path = os.path.join(args.work, "train-without-%s.jsonl" % tag)
@@ -191,18 +201,17 @@ def evaluate(args, torch, AutoModelForTokenClassification, AutoTokenizer, chunks
         cmd = [args.lingua, "train", "--base", args.base, "--data", train_path, "--out", out_dir, "--overwrite"]
         cmd += shlex.split(args.train_args)
         print("quality: " + " ".join(shlex.quote(x) for x in cmd), file=sys.stderr)
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         tok = AutoTokenizer.from_pretrained(out_dir)
         model = AutoModelForTokenClassification.from_pretrained(out_dir).eval()
         for held in held_set:
             row = score_case(args, torch, model, tok, chunks, held, settings_of.get(held, {}))
             out["cases"].append(row)
-            for name in per_method:
-                per_method[name].append(row[name])
-            print("quality: %-26s %-12s words %4d  teacher keeps %.2f  agreement mini %.3f  stop %.3f  random %.3f"
-                  % (fold_name, held, row["words"], row["teacher_keep_rate"], row["lingua-mini"]["agreement"],
-                     row["stop-words"]["agreement"], row["random"]["agreement"]), file=sys.stderr)
-    out["pooled"] = {name: pooled(rows) for name, rows in per_method.items()}
+            f = row["forced"]
+            print("quality: %-26s %-10s words %4d  teacher keeps %.2f  agreement mini %.3f  stop %.3f  random %.3f"
+                  % (fold_name, held, row["words"], row["teacher_keep_rate"], f["lingua-mini"]["agreement"],
+                     f["stop-words"]["agreement"], f["random"]["agreement"]), file=sys.stderr)
+    out["pooled"] = {v: {m: pooled([r[v][m] for r in out["cases"]]) for m in METHODS} for v in ("forced", "ranking")}
     return out
 
 
@@ -212,17 +221,28 @@ def score_case(args, torch, model, tok, chunks, held, settings):
         words += c["words"]
         gold += [bool(x) for x in c["labels"]]
         scores += word_probs(model, tok, c["words"], torch)
-    fmask = forced_mask(words, settings)
     k = sum(gold)
-    mini = metrics(select(scores, fmask, k), gold)
-    stop = metrics([f or w.lower() not in STOP_WORDS for w, f in zip(words, fmask)], gold)
-    rnd_rows = []
-    for seed in range(args.seeds):
-        rng = random.Random(seed)
-        rnd_rows.append(metrics(select([rng.random() for _ in words], fmask, k), gold))
-    rnd = {key: sum(r[key] for r in rnd_rows) / len(rnd_rows) for key in rnd_rows[0]}
-    return {"case": held, "words": len(words), "teacher_keep_rate": k / len(words) if words else 0,
-            "forced_words": sum(fmask), "lingua-mini": mini, "stop-words": stop, "random": rnd}
+    stop = [w.lower() in STOP_WORDS for w in words]
+    row = {"case": held, "words": len(words), "teacher_keep_rate": k / len(words) if words else 0}
+    # "forced": llmlingua's rules first (as lingua-mini runs); "ranking": each method's ranking alone.
+    for variant, fmask in (("forced", forced_mask(words, settings)), ("ranking", [False] * len(words))):
+        rnd_rows, stop_rank_rows = [], []
+        for seed in range(args.seeds):
+            rng = random.Random(seed)
+            rnd_rows.append(metrics(select([rng.random() for _ in words], fmask, k), gold))
+            stop_rank_rows.append(metrics(select([(0 if s else 1) + 0.5 * rng.random() for s in stop], fmask, k), gold))
+        mean = lambda rows: {key: sum(r[key] for r in rows) / len(rows) for key in rows[0]}
+        row[variant] = {
+            "forced_words": sum(fmask),
+            "lingua-mini": metrics(select(scores, fmask, k), gold),
+            "stop-words": metrics([f or not s for s, f in zip(stop, fmask)], gold),
+            "stop-words-same-rate": mean(stop_rank_rows),
+            "random": mean(rnd_rows),
+        }
+    return row
+
+
+METHODS = ["lingua-mini", "stop-words", "stop-words-same-rate", "random"]
 
 
 if __name__ == "__main__":
