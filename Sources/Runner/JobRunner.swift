@@ -118,18 +118,22 @@ public struct JobRunner: Sendable {
             for ds in plan.inputs.datasets {
                 processors[ds.name] = try RecordProcessor(dataset: ds, compressor: compressor, settings: job.compression,
                                                           settingsHash: plan.inputs.settingsHash,
-                                                          modelFingerprint: plan.inputs.modelFingerprint)
+                                                          modelFingerprint: plan.inputs.modelFingerprint,
+                                                          retention: job.evaluation.retention)
             }
             let datasets = Dictionary(uniqueKeysWithValues: plan.inputs.datasets.map { ($0.name, $0) })
-            let runner = ShardRunner(layout: layout, store: store, checkpointEvery: job.execution.checkpointEvery,
+            var runner = ShardRunner(layout: layout, store: store, checkpointEvery: job.execution.checkpointEvery,
                                      meter: meter, stop: stop, logger: logger)
+            runner.session = try store.beginSession(started: Date().timeIntervalSince1970, pid: Int(getpid()))
+            runner.sampleShards = Set(plan.datasets.compactMap { ds in plan.shards.first { $0.dataset == ds }?.index })
             let byDataset = processors
+            let shardRunner = runner
             let setup = workerSetup
             let used = max(1, min(workers, pending.count))
             let errors = WorkerPool.run(workers: workers, items: pending, stop: stop,
                                         setup: { w in setup?(w, used) }) { shard, _ in
                 guard let ds = datasets[shard.dataset], let p = byDataset[shard.dataset] else { return }
-                try runner.run(shard, dataset: ds, processor: p)
+                try shardRunner.run(shard, dataset: ds, processor: p)
             }
             if let first = errors.first(where: { ($0 as? RunnerError)?.code == .diskFull }) ?? errors.first {
                 throw first

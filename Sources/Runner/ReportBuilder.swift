@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Evaluation
 
 /// Merges the state files of every process part of an output folder into per-dataset reports,
 /// `summary.json`, `summary.md` and the merged `quarantine/<dataset>.jsonl` (`lingua report`;
@@ -46,33 +47,44 @@ public struct ReportBuilder {
         return Merged(plan: plan, rows: rows, owners: owners, stateFiles: used)
     }
 
+    /// What the reports of one dataset are computed from, kept for the charts and pages.
+    struct DatasetData {
+        var report: DatasetReport
+        var rows: [RecordRow]
+        var file: [Int: String]
+    }
+
     /// Computes the reports of every dataset of the plan.
-    public func reports(_ m: Merged) throws -> [DatasetReport] {
+    public func reports(_ m: Merged) throws -> [DatasetReport] { try collect(m).map(\.report) }
+
+    func collect(_ m: Merged) throws -> [DatasetData] {
         let settings = m.plan.inputs.settings
         return try m.plan.datasets.map { ds in
             let planned = m.plan.shards.filter { $0.dataset == ds }
-            var done = 0, quarantined = 0, orig = 0, comp = 0, seconds = 0.0, shardsDone = 0, cached = 0
-            var ratios: [Double] = []
+            var quarantined = 0, seconds = 0.0, summedSeconds = 0.0, shardsDone = 0, cached = 0
+            var rows: [RecordRow] = []
             var byStore: [ObjectIdentifier: (StateStore, [Int])] = [:]
             for sh in planned {
                 guard let row = m.rows[sh.index], let store = m.owners[sh.index] else { continue }
                 if row.status == "done" { shardsDone += 1 }
                 byStore[ObjectIdentifier(store), default: (store, [])].1.append(sh.index)
             }
-            for (_, (store, shards)) in byStore {
-                for (o, c) in try store.recordTokens(shards: shards) {
-                    done += 1; orig += o; comp += c
-                    ratios.append(c > 0 ? Double(o) / Double(c) : 1)
-                }
+            for (_, (store, shards)) in byStore.sorted(by: { $0.value.1.first ?? 0 < $1.value.1.first ?? 0 }) {
+                rows += try store.recordRows(shards: shards)
                 cached += try store.cachedCount(shards: shards)
                 quarantined += try store.quarantineRows(dataset: ds).filter { shards.contains($0.shard) }.count
-                seconds += try store.recordSeconds(shards: shards)
+                for span in try store.sessionSpans(shards: shards).values { seconds += max(0, span.end - span.start) }
+                summedSeconds += try store.recordSeconds(shards: shards)
             }
-            ratios.sort()
+            rows.sort { ($0.shard, $0.ordinal) < ($1.shard, $1.ordinal) }
+            if seconds == 0 { seconds = summedSeconds }   // state written before schema 2 has no spans
+            let orig = rows.reduce(0) { $0 + $1.originalTokens }, comp = rows.reduce(0) { $0 + $1.compressedTokens }
+            let ratios = rows.map { $0.compressedTokens > 0 ? Double($0.originalTokens) / Double($0.compressedTokens) : 1 }.sorted()
+            let scores = rows.compactMap { r in r.retention.flatMap { try? JSONDecoder().decode(RetentionScores.self, from: Data($0.utf8)) } }
             let total = planned.reduce(0) { $0 + $1.records }
-            return DatasetReport(
+            var report = DatasetReport(
                 dataset: ds,
-                records: .init(total: total, done: done, quarantined: quarantined),
+                records: .init(total: total, done: rows.count, quarantined: quarantined),
                 tokens: .init(original: orig, compressed: comp),
                 ratio: .init(overall: comp > 0 ? Double(orig) / Double(comp) : nil,
                              p10: Percentile.of(ratios, 0.1), p50: Percentile.of(ratios, 0.5),
@@ -82,6 +94,11 @@ public struct ReportBuilder {
                 throughput: .init(seconds: seconds, tokensPerSecond: seconds > 0 ? Double(orig) / seconds : nil),
                 shards: .init(total: planned.count, done: shardsDone), cachedRecords: cached,
                 model: m.plan.inputs.modelFingerprint, settingsHash: m.plan.inputs.settingsHash)
+            report.retention = scores.isEmpty ? nil : RetentionSummary(scores)
+            report.rateByLength = LengthBucketRate.buckets(rows.map { ($0.originalTokens, $0.compressedTokens) })
+            var files: [Int: String] = [:]
+            for sh in planned { files[sh.index] = URL(fileURLWithPath: sh.path).lastPathComponent }
+            return DatasetData(report: report, rows: rows, file: files)
         }
     }
 
@@ -89,7 +106,8 @@ public struct ReportBuilder {
     @discardableResult
     public func write() throws -> ReportSummary {
         let m = try merge()
-        let reports = try reports(m)
+        let data = try collect(m)
+        let reports = data.map(\.report)
         try DurableFile.makeFolder(layout.reportsFolder)
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -100,7 +118,10 @@ public struct ReportBuilder {
         let complete = m.plan.shards.allSatisfy { m.rows[$0.index]?.status == "done" }
         let summary = ReportSummary(job: m.plan.job, planHash: m.plan.planHash, complete: complete, datasets: reports)
         try DurableFile.write(Array(try enc.encode(summary)) + [10], to: layout.reportsFolder.appendingPathComponent("summary.json"))
-        try DurableFile.write(Array(Self.markdown(summary).utf8), to: layout.reportsFolder.appendingPathComponent("summary.md"))
+        let pages = ReportPages(summary: summary, data: data)
+        for (name, text) in pages.files() {
+            try DurableFile.write(Array(text.utf8), to: layout.reportsFolder.appendingPathComponent(name))
+        }
         try writeQuarantine(m)
         return summary
     }
@@ -115,21 +136,6 @@ public struct ReportBuilder {
             entries.sort { ($0.shard, $0.ordinal) < ($1.shard, $1.ordinal) }
             try QuarantineFile.write(entries, to: layout.quarantineFolder.appendingPathComponent("\(ds).jsonl"))
         }
-    }
-
-    static func markdown(_ s: ReportSummary) -> String {
-        func f(_ x: Double?, _ digits: Int = 2) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "–" }
-        var out = "# \(s.job)\n\n"
-        out += s.complete ? "All shards finished.\n\n" : "**Incomplete:** some shards have not finished.\n\n"
-        out += "| dataset | records | done | quarantined | original tokens | compressed tokens | ratio | p10 | p50 | p90 | rate requested | rate achieved | tokens/s |\n"
-        out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-        for r in s.datasets {
-            out += "| \(r.dataset) | \(r.records.total) | \(r.records.done) | \(r.records.quarantined) | "
-            out += "\(r.tokens.original) | \(r.tokens.compressed) | \(f(r.ratio.overall)) | \(f(r.ratio.p10)) | "
-            out += "\(f(r.ratio.p50)) | \(f(r.ratio.p90)) | \(f(r.rate.requested, 3)) | \(f(r.rate.achieved, 3)) | "
-            out += "\(f(r.throughput.tokensPerSecond, 0)) |\n"
-        }
-        return out
     }
 }
 
