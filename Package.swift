@@ -44,6 +44,7 @@ let package = Package(
         ]),
         .target(name: "Evaluation", dependencies: ["Corpus", "Tokenizers"]),
         .target(name: "Distillation", dependencies: ["Corpus", "Tokenizers"]),
+        .target(name: "LLMClient"),
 
         // Command layer and the thin executable over it.
         .target(name: "LinguaCLI", dependencies: [
@@ -64,5 +65,6 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
         .testTarget(name: "LinguaCLITests", dependencies: ["LinguaCLI", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
+        .testTarget(name: "LLMClientTests", dependencies: ["LLMClient", "TestSupport"]),
     ]
 )
