@@ -39,7 +39,7 @@ struct RecordProcessor: Sendable {
     }
 
     /// `cache` looks a key up in the state store. `wordLabels`: keep the compressor's word labels
-    /// of this record (a sampled record of the highlight page; a cache hit is recompressed for them).
+    /// of this record (a sampled record of the highlight page), also in its cache entry.
     func process(_ bytes: [UInt8], file: String, line: Int, wordLabels: Bool = false,
                  cache: (String) throws -> [UInt8]?) throws -> Result {
         func quarantine(_ reason: String) -> Result {
@@ -74,15 +74,18 @@ struct RecordProcessor: Sendable {
             var slim = result
             slim.compressedPrompt = ""   // rebuild uses the per-context list only
             slim.labeledOriginalPrompt = nil
-            slim.words = nil
-            slim.labels = nil
+            if !wordLabels {   // a sampled record keeps its labels in the cache for later reruns
+                slim.words = nil
+                slim.labels = nil
+            }
             slim.wordProbabilities = nil
             entry = (key, Array(try JSONEncoder().encode(slim)))
         }
         var labels: [UInt8]?
+        // A cache hit is never recompressed (a rerun recompresses only changed records): a sampled
+        // record whose cached compression was made unsampled simply has no labels.
         if wordLabels {
-            let labelled = cached ? (try? compressor.compress(contexts, settings: settings)) : result
-            if let w = labelled?.words, let l = labelled?.labels, w.count == l.count {
+            if let w = result.words, let l = result.labels, w.count == l.count {
                 labels = Array(try JSONEncoder().encode(WordLabels(words: w, labels: l)))
             }
         }
