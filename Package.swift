@@ -39,10 +39,10 @@ let package = Package(
         .target(name: "Compression", dependencies: ["Tokenizers", "Encoder"], swiftSettings: fastMath),
         .target(name: "Corpus", dependencies: ["CZstd", "Checksum"]),
         .target(name: "Runner", dependencies: [
-            "Compression", "Corpus", "CSQLite", "Yams", "Evaluation",
+            "Compression", "Corpus", "CSQLite", "Yams", "Evaluation", "LLMClient",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Evaluation", dependencies: ["Corpus", "Tokenizers"]),
+        .target(name: "Evaluation", dependencies: ["Corpus", "Tokenizers", "Checksum"], resources: [.copy("Resources")]),
         .target(name: "Distillation", dependencies: ["Corpus", "Tokenizers"]),
         .target(name: "LLMClient"),
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Evaluation
+import Corpus
 
 /// Merges the state files of every process part of an output folder into per-dataset reports,
 /// `summary.json`, `summary.md` and the merged `quarantine/<dataset>.jsonl` (`lingua report`;
@@ -52,6 +53,7 @@ public struct ReportBuilder {
         var report: DatasetReport
         var rows: [RecordRow]
         var file: [Int: String]
+        var evaluations: [(EvalRecord, [String: Prediction])] = []
     }
 
     /// Computes the reports of every dataset of the plan.
@@ -63,6 +65,7 @@ public struct ReportBuilder {
             let planned = m.plan.shards.filter { $0.dataset == ds }
             var quarantined = 0, seconds = 0.0, summedSeconds = 0.0, shardsDone = 0, cached = 0
             var rows: [RecordRow] = []
+            var evaluations: [(EvalRecord, [String: Prediction])] = []
             var byStore: [ObjectIdentifier: (StateStore, [Int])] = [:]
             for sh in planned {
                 guard let row = m.rows[sh.index], let store = m.owners[sh.index] else { continue }
@@ -71,12 +74,14 @@ public struct ReportBuilder {
             }
             for (_, (store, shards)) in byStore.sorted(by: { $0.value.1.first ?? 0 < $1.value.1.first ?? 0 }) {
                 rows += try store.recordRows(shards: shards)
+                evaluations += try store.evaluations(shards: shards)
                 cached += try store.cachedCount(shards: shards)
                 quarantined += try store.quarantineRows(dataset: ds).filter { shards.contains($0.shard) }.count
                 for span in try store.sessionSpans(shards: shards).values { seconds += max(0, span.end - span.start) }
                 summedSeconds += try store.recordSeconds(shards: shards)
             }
             rows.sort { ($0.shard, $0.ordinal) < ($1.shard, $1.ordinal) }
+            evaluations.sort { ($0.0.shard, $0.0.ordinal) < ($1.0.shard, $1.0.ordinal) }
             if seconds == 0 { seconds = summedSeconds }   // state written before schema 2 has no spans
             let orig = rows.reduce(0) { $0 + $1.originalTokens }, comp = rows.reduce(0) { $0 + $1.compressedTokens }
             let ratios = rows.map { $0.compressedTokens > 0 ? Double($0.originalTokens) / Double($0.compressedTokens) : 1 }.sorted()
@@ -98,8 +103,46 @@ public struct ReportBuilder {
             report.rateByLength = LengthBucketRate.buckets(rows.map { ($0.originalTokens, $0.compressedTokens) })
             var files: [Int: String] = [:]
             for sh in planned { files[sh.index] = URL(fileURLWithPath: sh.path).lastPathComponent }
-            return DatasetData(report: report, rows: rows, file: files)
+            report.accuracy = try Self.accuracy(evaluations)
+            return DatasetData(report: report, rows: rows, file: files, evaluations: evaluations)
         }
+    }
+
+    /// The dataset's accuracy from the records with both predictions (nil when there is none).
+    static func accuracy(_ evaluations: [(EvalRecord, [String: Prediction])]) throws -> AccuracyReport? {
+        var byTask: [String: [(BenchmarkPrompt, String, String)]] = [:]
+        var order: [String] = []
+        for (r, p) in evaluations {
+            guard let o = p["original"], let c = p["compressed"], let prompt = gold(r) else { continue }
+            if byTask[r.task] == nil { order.append(r.task) }
+            byTask[r.task, default: []].append((prompt, o.text, c.text))
+        }
+        guard !order.isEmpty else { return nil }
+        var tasks: [AccuracyReport.Task] = []
+        for t in order {
+            let items = byTask[t]!
+            do {
+                let o = try BenchmarkScoring.taskScore(items.map { BenchmarkScoring.Item(prompt: $0.0, prediction: $0.1) })
+                let c = try BenchmarkScoring.taskScore(items.map { BenchmarkScoring.Item(prompt: $0.0, prediction: $0.2) })
+                tasks.append(.init(task: t, metric: items[0].0.metric, records: items.count, original: o, compressed: c))
+            } catch {
+                throw RunnerError(.state, "scoring task \(t): \(error)")
+            }
+        }
+        let benchmark = byTask[order[0]]![0].0.benchmark
+        let metric = tasks.count == 1 ? "\(benchmark) \(tasks[0].metric)" : "\(benchmark) mean of \(tasks.count) task scores"
+        return AccuracyReport(metric: metric, original: BenchmarkScoring.datasetScore(tasks.compactMap(\.original)),
+                              compressed: BenchmarkScoring.datasetScore(tasks.compactMap(\.compressed)),
+                              records: tasks.reduce(0) { $0 + $1.records }, tasks: tasks)
+    }
+
+    /// The stored task and gold of an evaluated record as the scorer's prompt (without its text).
+    static func gold(_ r: EvalRecord) -> BenchmarkPrompt? {
+        guard let g = try? JSON.parse(r.gold) else { return nil }
+        let answers = BenchmarkPromptFields.strings(g["answers"])
+        let classes = BenchmarkPromptFields.strings(g["all_classes"])
+        return BenchmarkPrompt(benchmark: r.benchmark, task: r.task, metric: r.metric, prompt: "", maxTokens: 0,
+                               answers: answers, allClasses: g["all_classes"] == .null ? nil : classes)
     }
 
     /// Writes `reports/` and the merged quarantine files; returns the summary.
@@ -123,7 +166,57 @@ public struct ReportBuilder {
             try DurableFile.write(Array(text.utf8), to: layout.reportsFolder.appendingPathComponent(name))
         }
         try writeQuarantine(m)
+        try writePredictions(data)
         return summary
+    }
+
+    /// `lingua report --compare`: the accuracy-against-ratio chart over this job's summary and
+    /// other jobs' `summary.json` files (e.g. the same corpus at several rates), written as
+    /// `reports/accuracy-vs-ratio.svg` in place of the single-job one.
+    public static func writeComparison(_ summary: ReportSummary, others: [URL], to folder: URL) throws -> URL {
+        var all = [summary]
+        for url in others {
+            do {
+                all.append(try JSONDecoder().decode(ReportSummary.self, from: Data(contentsOf: url)))
+            } catch {
+                throw RunnerError(.input, "cannot read a summary to compare (\(error))", file: url.path)
+            }
+        }
+        guard let chart = ReportPages.accuracyChart(all) else {
+            throw RunnerError(.input, "no dataset of the compared jobs has a target-LLM accuracy")
+        }
+        let url = folder.appendingPathComponent("accuracy-vs-ratio.svg")
+        try DurableFile.write(Array(chart.utf8), to: url)
+        return url
+    }
+
+    /// `predictions/<dataset>.jsonl`: every evaluated record with its task, gold answers and both
+    /// predictions (prompt tokens after truncation, whether it was cut, finish reason).
+    func writePredictions(_ data: [DatasetData]) throws {
+        let folder = layout.root.appendingPathComponent("predictions")
+        for d in data where !d.evaluations.isEmpty {
+            let lines = Dictionary(uniqueKeysWithValues: d.rows.map { ("\($0.shard)/\($0.ordinal)", $0.line) })
+            var bytes: [UInt8] = []
+            for (r, p) in d.evaluations {
+                var pairs: [(String, JSONValue)] = [
+                    ("dataset", JSONValue(d.report.dataset)), ("file", JSONValue(d.file[r.shard] ?? "")),
+                    ("line", JSONValue(lines["\(r.shard)/\(r.ordinal)"] ?? 0)), ("shard", JSONValue(r.shard)),
+                    ("ordinal", JSONValue(r.ordinal)), ("benchmark", JSONValue(r.benchmark)), ("task", JSONValue(r.task)),
+                    ("metric", JSONValue(r.metric)), ("gold", (try? JSON.parse(r.gold)) ?? .null),
+                ]
+                for v in TargetEvaluator.variants {
+                    guard let x = p[v] else { pairs.append((v, .null)); continue }
+                    pairs.append((v, .object(JSONObject([
+                        ("prediction", JSONValue(x.text)), ("prompt_tokens", JSONValue(x.promptTokens)),
+                        ("truncated", .bool(x.truncated)), ("finish_reason", x.finishReason.map { JSONValue($0) } ?? .null),
+                    ]))))
+                }
+                JSON.serialize(.object(JSONObject(pairs)), into: &bytes)
+                bytes.append(10)
+            }
+            try DurableFile.makeFolder(folder)
+            try DurableFile.write(bytes, to: folder.appendingPathComponent("\(d.report.dataset).jsonl"))
+        }
     }
 
     /// Rewrites `quarantine/<dataset>.jsonl` from every part's quarantine rows, in plan order.

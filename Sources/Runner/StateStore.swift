@@ -4,7 +4,7 @@ import Foundation
 /// shard status, record-level checkpoints with each finished record's output line (the staging
 /// area a part file is built from), per-record statistics, quarantine rows and the
 /// content-addressed compression cache, the run sessions (for wall-clock throughput) and the
-/// target-LLM predictions. One connection, serialised by a lock; shared by workers.
+/// target-LLM predictions with the task and gold of each evaluated record. One connection, serialised by a lock; shared by workers.
 ///
 /// Schema 2 added to schema 1: per-record `session`, `started`, `finished` (wall-clock seconds
 /// since 1970), `retention` (JSON `RetentionScores`) and `word_labels` (JSON, sampled records
@@ -69,6 +69,9 @@ public final class StateStore: @unchecked Sendable {
               shard INTEGER NOT NULL, ordinal INTEGER NOT NULL, variant TEXT NOT NULL,
               prompt_tokens INTEGER NOT NULL, truncated INTEGER NOT NULL, prediction TEXT NOT NULL,
               finish_reason TEXT, PRIMARY KEY(shard, ordinal, variant)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS eval_records(
+              shard INTEGER NOT NULL, ordinal INTEGER NOT NULL, benchmark TEXT NOT NULL, task TEXT NOT NULL,
+              metric TEXT NOT NULL, gold TEXT NOT NULL, PRIMARY KEY(shard, ordinal)) WITHOUT ROWID;
             """)
         if let version {
             guard version == Self.schemaVersion else {
@@ -128,7 +131,7 @@ public final class StateStore: @unchecked Sendable {
     public func resetProgress() throws {
         try locked("resetting progress") {
             try db.transaction {
-                try db.execute("DELETE FROM shards; DELETE FROM records; DELETE FROM quarantine; DELETE FROM meta; DELETE FROM predictions;")
+                try db.execute("DELETE FROM shards; DELETE FROM records; DELETE FROM quarantine; DELETE FROM meta; DELETE FROM predictions; DELETE FROM eval_records;")
             }
         }
     }
@@ -140,6 +143,8 @@ public final class StateStore: @unchecked Sendable {
                 try db.run("DELETE FROM records WHERE shard = ?", [.int(sh.index)])
                 try db.run("DELETE FROM quarantine WHERE shard = ?", [.int(sh.index)])
                 try db.run("DELETE FROM predictions WHERE shard = ?", [.int(sh.index)])
+                try db.run("DELETE FROM eval_records WHERE shard = ?", [.int(sh.index)])
+                try db.run("DELETE FROM meta WHERE key = ?", [.text("eval_done:\(sh.index)")])
                 try db.run("""
                     UPDATE shards SET status = 'pending', next_ordinal = 0, next_offset = ?, next_line = ?, done = 0,
                       quarantined = 0, original_tokens = 0, compressed_tokens = 0, seconds = 0, part_file = NULL,
