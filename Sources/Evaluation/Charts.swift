@@ -207,9 +207,10 @@ public enum Charts {
         if let yRange {
             f.y0 = yRange.0; f.y1 = yRange.1
         } else {
-            f.y0 = 0; f.y1 = max(1, (ys.max() ?? 1) * 1.1)
+            f.y0 = 0; f.y1 = max(10, (ys.max() ?? 1) * 1.15)
         }
         let yt = ticks(f.y0, f.y1)
+        f.y1 = max(f.y1, yt.last ?? f.y1)
         f.titles(title, subtitle: subtitle, x: xTitle, y: yTitle)
         f.yAxis(yt)
         for t in xt {

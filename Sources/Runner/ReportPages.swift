@@ -123,7 +123,7 @@ struct ReportPages {
                 guard let a = r.accuracy, let o = a.original, let c = a.compressed, let ratio = r.ratio.overall else { continue }
                 if byDataset[r.dataset] == nil { order.append(r.dataset) }
                 var pts = byDataset[r.dataset, default: []]
-                if !pts.contains(where: { $0.x == 1 }) { pts.append((1, o, "original")) }
+                if !pts.contains(where: { $0.x == 1 }) { pts.append((1, o, "")) }
                 pts.append((ratio, c, summaries.count > 1 ? s.job : ""))
                 byDataset[r.dataset] = pts
             }
@@ -136,7 +136,7 @@ struct ReportPages {
         return Charts.lines(title: "Target-LLM accuracy against compression ratio",
                             subtitle: "\(jobs); 1× = original prompt; score ×100 with each benchmark's metric",
                             xTitle: "compression ratio 1/τ (×)", yTitle: "accuracy", series: series,
-                            yRange: (0, 100), xFormat: { String(format: "%g×", $0) })
+                            xFormat: { String(format: "%g×", $0) })
     }
 
     // MARK: word labels

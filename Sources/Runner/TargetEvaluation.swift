@@ -17,12 +17,14 @@ public struct LLMClientTarget: TargetModel {
     public var client: LLMClient
     public var settings: Job.TargetLLM
 
-    public init(_ settings: Job.TargetLLM, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public init(_ settings: Job.TargetLLM, environment: [String: String] = ProcessInfo.processInfo.environment,
+                backoff: BackoffPolicy = BackoffPolicy()) throws {
         guard let url = URL(string: settings.endpoint) else {
             throw RunnerError(.config, "target_llm.endpoint is not a URL: \(settings.endpoint)")
         }
         let config = LLMClientConfiguration(endpoint: url, apiKeyEnv: settings.apiKeyEnv, timeout: settings.timeoutSeconds,
-                                            maxAttempts: settings.maxAttempts, concurrency: settings.maxConcurrency)
+                                            maxAttempts: settings.maxAttempts, concurrency: settings.maxConcurrency,
+                                            backoff: backoff)
         do {
             client = try LLMClient(configuration: config, environment: environment)
         } catch {
