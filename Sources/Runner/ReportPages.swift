@@ -11,7 +11,8 @@ struct ReportPages {
 
     /// File name → contents, every file of the report pages.
     func files() -> [(String, String)] {
-        var out: [(String, String)] = [("summary.md", markdown()), ("ratio-histogram.svg", ratioHistogram()),
+        var out: [(String, String)] = [("summary.md", markdown()), ("summary.html", html()),
+                                       ("ratio-histogram.svg", ratioHistogram()),
                                        ("rate-by-length.svg", rateByLength())]
         if let chart = Self.accuracyChart([summary]) { out.append(("accuracy-vs-ratio.svg", chart)) }
         out.append(("highlight.html", HighlightPage.html(title: "\(summary.job): kept and dropped words", samples: samples())))
@@ -43,36 +44,89 @@ struct ReportPages {
         return "\(f(o, 1)) → \(f(c, 1)) (\(sign)\(f(abs(d), 1)))"
     }
 
-    func markdown() -> String {
-        var out = "# Report: \(summary.job)\n\n"
-        out += summary.complete ? "All shards finished.\n\n" : "**Incomplete:** some shards have not finished; the numbers cover finished records only.\n\n"
-        out += "| dataset | records | original tokens | compressed tokens | 1/τ | rate achieved / requested | retention | accuracy original → compressed (Δ) | tokens/s |\n"
-        out += "|---|---:|---:|---:|---:|---:|---|---:|---:|\n"
-        for r in summary.datasets {
-            out += "| \(r.dataset) | \(Self.records(r)) | \(r.tokens.original) | \(r.tokens.compressed) | "
-            out += "\(r.ratio.overall.map { String(format: "%.2f×", $0) } ?? "–") | "
-            out += "\(Self.f(r.rate.achieved)) / \(r.rate.requested.map { Self.f($0) } ?? "target tokens") | "
-            out += "\(Self.retention(r.retention)) | \(Self.accuracy(r.accuracy)) | \(Self.f(r.throughput.tokensPerSecond, 0)) |\n"
+    static let headers = ["dataset", "records", "original tokens", "compressed tokens", "1/τ", "rate achieved / requested",
+                          "retention", "accuracy original → compressed (Δ)", "tokens/s"]
+
+    /// The table cells of each dataset, shared by `summary.md` and `summary.html`.
+    func rows() -> [[String]] {
+        summary.datasets.map { r in
+            [r.dataset, Self.records(r), "\(r.tokens.original)", "\(r.tokens.compressed)",
+             r.ratio.overall.map { String(format: "%.2f×", $0) } ?? "–",
+             "\(Self.f(r.rate.achieved)) / \(r.rate.requested.map { Self.f($0) } ?? "target tokens")",
+             Self.retention(r.retention), Self.accuracy(r.accuracy), Self.f(r.throughput.tokensPerSecond, 0)]
         }
+    }
+
+    var status: String {
+        summary.complete ? "All shards finished." : "Incomplete: some shards have not finished; the numbers cover finished records only."
+    }
+
+    /// The notes under the table: what each column means.
+    var notes: [String] {
         let metrics = summary.datasets.compactMap { r in r.accuracy.map { "\(r.dataset): \($0.metric) over \($0.records) records" } }
-        out += """
+        return [
+            "**Tokens** are cl100k_base tokens (as llmlingua counts them). **1/τ** = original / compressed tokens over the dataset; **rate** = compressed / original (requested: `compression.rate`).",
+            "**Retention** (no LLM): per-record mean share of the gold answers present in the original that survive compression, of the original's numbers (any script), and of the force tokens.",
+            "**Accuracy**: the benchmark's own score (×100) of the target LLM's answers to the original and to the compressed prompt, same records" + (metrics.isEmpty ? "; none evaluated in this job." : ": " + metrics.joined(separator: "; ") + "."),
+            "**tokens/s**: original tokens / wall-clock seconds of the work (per process part and run session, first record start to last record end, summed over sessions and parts).",
+        ]
+    }
 
-            - **Tokens** are cl100k_base tokens (as llmlingua counts them). **1/τ** = original / compressed
-              tokens over the dataset; **rate** = compressed / original (requested: `compression.rate`).
-            - **Retention** (no LLM): per-record mean share of the gold answers present in the original
-              that survive compression, of the original's numbers (any script), and of the force tokens.
-            - **Accuracy**: the benchmark's own score (×100) of the target LLM's answers to the original and
-              to the compressed prompt, same records\(metrics.isEmpty ? "; none evaluated in this job" : ": " + metrics.joined(separator: "; ")).
-            - **tokens/s**: original tokens / wall-clock seconds of the work (per process part and run
-              session, first record start to last record end, summed over sessions and parts).
+    var charts: [(file: String, alt: String)] {
+        var c = [("ratio-histogram.svg", "Achieved compression ratios"), ("rate-by-length.svg", "Achieved against requested rate by length")]
+        if Self.accuracyChart([summary]) != nil { c.append(("accuracy-vs-ratio.svg", "Accuracy against compression ratio")) }
+        return c
+    }
 
-            ![Achieved compression ratios](ratio-histogram.svg)
+    func markdown() -> String {
+        var out = "# Report: \(summary.job)\n\n\(summary.complete ? status : "**" + status + "**")\n\n"
+        out += "| " + Self.headers.joined(separator: " | ") + " |\n"
+        out += "|---|---:|---:|---:|---:|---:|---|---:|---:|\n"
+        for row in rows() { out += "| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+        out += "\n" + notes.map { "- " + $0 }.joined(separator: "\n") + "\n\n"
+        for c in charts { out += "![\(c.alt)](\(c.file))\n\n" }
+        out += "Kept and dropped words of sampled records: [highlight.html](highlight.html).\n"
+        return out
+    }
 
-            ![Achieved against requested rate by length](rate-by-length.svg)
-
+    /// The same report as one HTML page, charts included (open it in a browser).
+    func html() -> String {
+        func e(_ s: String) -> String { SVGDocument.escape(s) }
+        func inline(_ s: String) -> String {
+            var out = e(s)
+            for (mark, tag) in [("**", "b"), ("`", "code")] {
+                var parts = out.components(separatedBy: mark)
+                guard parts.count >= 3 else { continue }
+                var joined = parts.removeFirst()
+                for (i, p) in parts.enumerated() { joined += (i % 2 == 0 ? "<\(tag)>" : "</\(tag)>") + p }
+                out = joined
+            }
+            return out
+        }
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>Report: \(e(summary.job))</title>
+            <style>
+            body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 24px; color: #222; max-width: 1400px; }
+            table { border-collapse: collapse; font-size: 13px; }
+            th, td { border: 1px solid #ccc; padding: 5px 8px; }
+            th { background: #f2f2f2; text-align: left; }
+            td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+            ul { font-size: 13px; color: #333; max-width: 1100px; }
+            img { display: block; margin: 12px 0; border: 1px solid #eee; }
+            .charts { display: flex; flex-wrap: wrap; gap: 12px; }
+            </style></head><body>
+            <h1>Report: \(e(summary.job))</h1>
+            <p>\(e(status))</p>
+            <table><tr>
             """
-        if Self.accuracyChart([summary]) != nil { out += "\n![Accuracy against compression ratio](accuracy-vs-ratio.svg)\n" }
-        out += "\nKept and dropped words of sampled records: [highlight.html](highlight.html).\n"
+        out += Self.headers.map { "<th>\(e($0))</th>" }.joined() + "</tr>\n"
+        for row in rows() {
+            out += "<tr>" + row.enumerated().map { i, c in "<td\([0, 6].contains(i) ? "" : " class=\"n\"")>\(e(c))</td>" }.joined() + "</tr>\n"
+        }
+        out += "</table>\n<ul>\n" + notes.map { "<li>\(inline($0))</li>" }.joined(separator: "\n") + "\n</ul>\n<div class=\"charts\">\n"
+        for c in charts { out += "<img src=\"\(c.file)\" alt=\"\(e(c.alt))\">\n" }
+        out += "</div>\n<p>Kept and dropped words of sampled records: <a href=\"highlight.html\">highlight.html</a>.</p>\n</body></html>\n"
         return out
     }
 

@@ -75,6 +75,29 @@ import Corpus
         #expect(j.evaluation.retention && j.evaluation.targetLLM == nil)
     }
 
+    @Test func targetLLMKeys() throws {
+        let base = "name: n\nmanifests: [../Manifests/demo.yaml]\nmodel: auto\nevaluation:\n  target_llm:\n"
+        let j = try Job.load(try job(base + """
+                endpoint: http://127.0.0.1:9/v1
+                model: m
+                api: completions
+                api_key_env: KEY_VAR
+                max_concurrency: 7
+                context_tokens: 4000
+            """), cwd: tmp.url)
+        let t = try #require(j.evaluation.targetLLM)
+        #expect(t.endpoint == "http://127.0.0.1:9/v1" && t.model == "m" && t.api == .completions)
+        #expect(t.apiKeyEnv == "KEY_VAR" && t.maxConcurrency == 7 && t.contextTokens == 4000)
+        let d = try #require(try Job.load(try job(base + "    endpoint: https://x.example/v1\n    model: m\n"), cwd: tmp.url).evaluation.targetLLM)
+        #expect(d.api == .chat && d.maxConcurrency == 4 && d.apiKeyEnv == nil && d.contextTokens == nil)
+        try expectError(base + "    endpoint: http://h/v1\n    model: m\n    api: edits\n",
+                        key: "evaluation.target_llm.api", line: 8, contains: "chat")
+        try expectError(base + "    endpoint: ftp://h\n    model: m\n",
+                        key: "evaluation.target_llm.endpoint", line: 6, contains: "http")
+        try expectError(base + "    endpoint: http://h/v1\n    model: m\n    api_key: secret\n",
+                        key: "evaluation.target_llm.api_key", line: 8, contains: "unknown key")
+    }
+
     @Test func defaultOutputIsUnderTheWorkingDirectory() throws {
         let j = try Job.load(try job("name: n\nmanifests: [../Manifests/demo.yaml]\nmodel: auto\n"), cwd: tmp.url)
         #expect(j.output.path == tmp.url.appendingPathComponent("Outputs/n").standardizedFileURL.path)
