@@ -107,13 +107,13 @@ struct ReportPages {
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>Report: \(e(summary.job))</title>
             <style>
-            body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 24px; color: #222; max-width: 1400px; }
+            body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 24px; color: #222; max-width: 1600px; }
             table { border-collapse: collapse; font-size: 13px; }
             th, td { border: 1px solid #ccc; padding: 5px 8px; }
             th { background: #f2f2f2; text-align: left; }
             td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
             ul { font-size: 13px; color: #333; max-width: 1100px; }
-            img { display: block; margin: 12px 0; border: 1px solid #eee; }
+            img { display: block; margin: 12px 0; border: 1px solid #eee; max-width: 100%; }
             .charts { display: flex; flex-wrap: wrap; gap: 12px; }
             </style></head><body>
             <h1>Report: \(e(summary.job))</h1>
