@@ -115,6 +115,7 @@ struct ReportPages {
             ul { font-size: 13px; color: #333; max-width: 1100px; }
             img { display: block; margin: 12px 0; border: 1px solid #eee; max-width: 100%; }
             .charts { display: flex; flex-wrap: wrap; gap: 12px; }
+            .charts img { width: calc(50% - 8px); margin: 0; }
             </style></head><body>
             <h1>Report: \(e(summary.job))</h1>
             <p>\(e(status))</p>

@@ -16,7 +16,7 @@ if [ -z "$browser" ]; then
     echo "no Chromium: summary.html and highlight.html not rendered" >&2
 else
     for page in summary highlight; do
-        height=$([ "$page" = summary ] && echo 1700 || echo 1400)
+        height=$([ "$page" = summary ] && echo 1250 || echo 1400)
         "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1500,$height \
             --screenshot="$png/$page.png" "file://$reports/$page.html" >/dev/null 2>&1
     done
