@@ -45,7 +45,7 @@ final class EvaluationFixture {
         try writeJob(endpoint: endpoint, apiKeyEnv: apiKeyEnv)
     }
 
-    func writeJob(endpoint: URL, apiKeyEnv: String? = nil) throws {
+    func writeJob(endpoint: URL, apiKeyEnv: String? = nil, model: String = "echo") throws {
         try FileManager.default.createDirectory(at: tmp.url.appendingPathComponent("Jobs/model"), withIntermediateDirectories: true)
         let key = apiKeyEnv.map { ", api_key_env: \($0)" } ?? ""
         try tmp.write("Jobs/j.yaml", """
@@ -57,7 +57,7 @@ final class EvaluationFixture {
             output: ../Outputs/j
             evaluation:
               retention: true
-              target_llm: {endpoint: "\(endpoint.absoluteString)", model: echo, api: completions, max_concurrency: 3,
+              target_llm: {endpoint: "\(endpoint.absoluteString)", model: \(model), api: completions, max_concurrency: 3,
                            timeout_seconds: 1, max_attempts: 5\(key)}
             """)
     }
@@ -126,6 +126,10 @@ final class EvaluationFixture {
         let third = try f.run()   // nothing left to ask
         let requests = try second.stats()["requests"] as? Int
         #expect(third.predictionsFailed == 0 && requests == 3)
+        try f.writeJob(endpoint: second.baseURL, model: "another-model")   // another model: everything again
+        #expect(try f.run().predictionsFailed == 0)
+        let all = try second.stats()["requests"] as? Int
+        #expect(all == 3 + 2 * f.records)
         try ReportRecomputation.check(output: f.output, input: f.tmp.url.appendingPathComponent("Manifests/data/lb.jsonl"),
                                       dataset: "lb", requestedRate: 0.5, forceTokens: ["."])
     }
