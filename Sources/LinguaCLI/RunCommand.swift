@@ -74,6 +74,11 @@ struct RunCommand: ParsableCommand {
                 "lingua run: \(why): \(summary.shardsDone) of \(summary.shardsTotal) shards finished (\(summary.part)); rerun to resume\n".utf8))
             throw ExitCode.failure
         }
+        if summary.predictionsFailed > 0 {
+            FileHandle.standardError.write(Data(
+                "lingua run: target LLM: \(summary.predictionsFailed) predictions failed (see the log); rerun to ask only those again\n".utf8))
+            throw ExitCode.failure
+        }
         print("done: \(summary.shardsDone) shards, \(summary.recordsDone) records, \(summary.quarantined) quarantined -> \(summary.output.path)")
     }
 }
