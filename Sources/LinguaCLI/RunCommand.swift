@@ -36,20 +36,9 @@ struct RunCommand: ParsableCommand {
         // A file-size limit must fail a write (EFBIG), not kill the process.
         signal(SIGXFSZ, SIG_IGN)
         let logger = options.logger("lingua.run")
-        let stop = StopFlag()
-        let signals = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler {
-                // A second signal stops at once: every finished record is already checkpointed.
-                if stop.isSet { _exit(128 + sig) }
-                logger.notice("stopping after the current records (signal \(sig)); send it again to stop now")
-                stop.set()
-            }
-            s.resume()
-            return s
-        }
-        defer { signals.forEach { $0.cancel() } }
+        let signals = SignalStop(logger: logger, stoppingAfter: "the current records")
+        defer { signals.cancel() }
+        let stop = signals.flag
         let summary: RunSummary
         let meter = ProgressMeter()
         let display = ProgressDisplay(meter: meter, logger: logger)
