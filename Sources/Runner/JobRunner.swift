@@ -75,6 +75,15 @@ public struct JobRunner: Sendable {
         let partLock = try RunLock(url: layout.partLock(part), exclusive: true, holder: holder)
         defer { withExtendedLifetime((folderLock, partLock)) {} }
 
+        if !options.force, let (count, file) = try layout.partCountsInUse().first(where: {
+            // A state file `--force` reset (no plan recorded) holds no progress.
+            guard $0.key != part.count else { return false }
+            return try StateStore(url: $0.value).meta("plan_hash") != nil
+        }) {
+            let split = count == 1 ? "a whole-job run (no --shard-count)" : "a \(count)-part split (--shard-count \(count))"
+            throw RunnerError(.planMismatch, "this output folder holds \(split); run every part with the same split, "
+                + "or use --force to start over here, or another --output", file: file.path)
+        }
         let previous: ShardPlan?
         do {
             previous = try layout.readPlan()
