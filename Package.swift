@@ -39,10 +39,10 @@ let package = Package(
         .target(name: "Compression", dependencies: ["Tokenizers", "Encoder"], swiftSettings: fastMath),
         .target(name: "Corpus", dependencies: ["CZstd", "Checksum"]),
         .target(name: "Runner", dependencies: [
-            "Compression", "Corpus", "CSQLite", "Yams",
+            "Compression", "Corpus", "CSQLite", "Yams", "Evaluation", "LLMClient",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Evaluation", dependencies: ["Corpus", "Tokenizers"]),
+        .target(name: "Evaluation", dependencies: ["Corpus", "Tokenizers", "Checksum"], resources: [.copy("Resources")]),
         // Distillation reuses Evaluation's Porter stemmer for word normalisation.
         .target(name: "Distillation", dependencies: [
             "Corpus", "Tokenizers", "Checksum", "Runner", "LLMClient", "Evaluation",
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "EncoderTests", dependencies: ["Encoder", "TestSupport"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "TestSupport"]),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "TestSupport"]),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "TestSupport", "Evaluation", "LLMClient"]),
         .testTarget(name: "LinguaCLITests", dependencies: ["LinguaCLI", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "TestSupport"]),
         .testTarget(name: "LLMClientTests", dependencies: ["LLMClient", "TestSupport"]),

@@ -211,6 +211,25 @@ public struct RetentionSummary: Codable, Sendable, Equatable {
         case forceTokensInOriginal = "force_tokens_in_original", forceTokensRetained = "force_tokens_retained"
     }
 
+    /// Every key, nulls included (a report reader sees which fractions are undefined).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(records, forKey: .records)
+        try c.encode(meanAnswerRetention, forKey: .meanAnswerRetention)
+        try c.encode(recordsWithAnswers, forKey: .recordsWithAnswers)
+        try c.encode(anyAnswerRetainedRate, forKey: .anyAnswerRetainedRate)
+        try c.encode(meanNumberRetention, forKey: .meanNumberRetention)
+        try c.encode(recordsWithNumbers, forKey: .recordsWithNumbers)
+        try c.encode(meanForceTokenRetention, forKey: .meanForceTokenRetention)
+        try c.encode(recordsWithForceTokens, forKey: .recordsWithForceTokens)
+        try c.encode(answersInOriginal, forKey: .answersInOriginal)
+        try c.encode(answersRetained, forKey: .answersRetained)
+        try c.encode(numbersInOriginal, forKey: .numbersInOriginal)
+        try c.encode(numbersRetained, forKey: .numbersRetained)
+        try c.encode(forceTokensInOriginal, forKey: .forceTokensInOriginal)
+        try c.encode(forceTokensRetained, forKey: .forceTokensRetained)
+    }
+
     public init(_ scores: [RetentionScores]) {
         func mean(_ v: [Double]) -> Double? {
             guard !v.isEmpty else { return nil }

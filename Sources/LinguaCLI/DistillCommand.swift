@@ -87,20 +87,9 @@ struct DistillCommand: ParsableCommand {
     func run() throws {
         signal(SIGXFSZ, SIG_IGN)
         let logger = verboseLogger()
-        let stop = StopFlag()
-        let signals = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler {
-                // Every answer is stored on arrival: a second signal may stop at once.
-                if stop.isSet { _exit(128 + sig) }
-                logger.notice("stopping after the requests in flight (signal \(sig)); send it again to stop now")
-                stop.set()
-            }
-            s.resume()
-            return s
-        }
-        defer { signals.forEach { $0.cancel() } }
+        let signals = SignalStop(logger: logger, stoppingAfter: "the requests in flight")
+        defer { signals.cancel() }
+        let stop = signals.flag
 
         let summary: DistillSummary
         do {

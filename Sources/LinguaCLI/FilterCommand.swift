@@ -24,6 +24,9 @@ struct FilterCommand: ParsableCommand {
     @Option(name: .customLong("gap-quantile"), help: "Percentile of alignment gap (among survivors) at or above which samples are dropped (90).")
     var gapQuantile = QualityFilter.releasedGapQuantile
 
+    @Flag(name: .customLong("keep-ties"), help: "Drop only samples strictly above a threshold (the reference drops ties too, so when most samples share the threshold value, e.g. all perfectly matched, it drops them all).")
+    var keepTies = false
+
     @Option(name: .long, help: "Also write the counts and thresholds as JSON to this file.")
     var report: String?
 
@@ -36,7 +39,7 @@ struct FilterCommand: ParsableCommand {
     func run() throws {
         let summary: FilterRun.Summary
         do {
-            let filter = try QualityFilter(variationQuantile: variationQuantile, gapQuantile: gapQuantile)
+            let filter = try QualityFilter(variationQuantile: variationQuantile, gapQuantile: gapQuantile, keepTies: keepTies)
             summary = try FilterRun(filter: filter).run(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: out))
             if let report {
                 var bytes = JSON.serialize(summary.json)
@@ -47,10 +50,17 @@ struct FilterCommand: ParsableCommand {
             throw CLIFailure("\(error)")
         }
         func t(_ d: Double?) -> String { d.map { String(format: "%.6g", $0) } ?? "n/a" }
-        var line = "lingua filter: \(summary.samples) samples; variation_rate >= \(t(summary.variationThreshold)) "
-            + "(p\(t(summary.variationQuantile))) dropped \(summary.droppedByVariation); alignment_gap >= "
+        let op = keepTies ? ">" : ">="
+        var line = "lingua filter: \(summary.samples) samples; variation_rate \(op) \(t(summary.variationThreshold)) "
+            + "(p\(t(summary.variationQuantile))) dropped \(summary.droppedByVariation); alignment_gap \(op) "
             + "\(t(summary.gapThreshold)) (p\(t(summary.gapQuantile))) dropped \(summary.droppedByGap); kept \(summary.kept) -> \(out)"
         if let q = summary.quarantine { line += "; \(summary.quarantined) unusable lines -> \(q.path)" }
         FileHandle.standardError.write(Data((line + "\n").utf8))
+        // A pass that drops far beyond its quantile's share means ties at the threshold.
+        let expected = Double(summary.samples) * (1 - min(variationQuantile, gapQuantile) / 100)
+        if !keepTies, Double(summary.droppedByVariation + summary.droppedByGap) > 2 * expected + 1 {
+            FileHandle.standardError.write(Data(("lingua filter: warning: \(summary.droppedByVariation + summary.droppedByGap) of \(summary.samples) "
+                + "samples dropped, mostly ties at a threshold (as the reference does); --keep-ties drops only those above it\n").utf8))
+        }
     }
 }

@@ -10,11 +10,21 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var options: JobOptions
 
+    @Option(name: .customLong("compare"), help: ArgumentHelp(
+        "Another job's output folder (repeatable): its reports/summary.json adds points to reports/accuracy-vs-ratio.svg.",
+        valueName: "output-folder"))
+    var compare: [String] = []
+
     func run() throws {
         do {
             let job = try options.load()
             let layout = options.layout(for: job)
             let summary = try ReportBuilder(layout: layout, logger: options.logger("lingua.report")).write()
+            if !compare.isEmpty {
+                let others = compare.map { URL(fileURLWithPath: $0).appendingPathComponent("reports/summary.json") }
+                let url = try ReportBuilder.writeComparison(summary, others: others, to: layout.reportsFolder)
+                print("comparison chart: \(url.path)")
+            }
             let md = try String(contentsOf: layout.reportsFolder.appendingPathComponent("summary.md"), encoding: .utf8)
             print(md, terminator: "")
             if !summary.complete {

@@ -36,20 +36,9 @@ struct RunCommand: ParsableCommand {
         // A file-size limit must fail a write (EFBIG), not kill the process.
         signal(SIGXFSZ, SIG_IGN)
         let logger = options.logger("lingua.run")
-        let stop = StopFlag()
-        let signals = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler {
-                // A second signal stops at once: every finished record is already checkpointed.
-                if stop.isSet { _exit(128 + sig) }
-                logger.notice("stopping after the current records (signal \(sig)); send it again to stop now")
-                stop.set()
-            }
-            s.resume()
-            return s
-        }
-        defer { signals.forEach { $0.cancel() } }
+        let signals = SignalStop(logger: logger, stoppingAfter: "the current records")
+        defer { signals.cancel() }
+        let stop = signals.flag
         let summary: RunSummary
         let meter = ProgressMeter()
         let display = ProgressDisplay(meter: meter, logger: logger)
@@ -72,6 +61,11 @@ struct RunCommand: ParsableCommand {
             let why = stop.isSet ? "interrupted" : "unfinished"
             FileHandle.standardError.write(Data(
                 "lingua run: \(why): \(summary.shardsDone) of \(summary.shardsTotal) shards finished (\(summary.part)); rerun to resume\n".utf8))
+            throw ExitCode.failure
+        }
+        if summary.predictionsFailed > 0 {
+            FileHandle.standardError.write(Data(
+                "lingua run: target LLM: \(summary.predictionsFailed) predictions failed (see the log); rerun to ask only those again\n".utf8))
             throw ExitCode.failure
         }
         print("done: \(summary.shardsDone) shards, \(summary.recordsDone) records, \(summary.quarantined) quarantined -> \(summary.output.path)")

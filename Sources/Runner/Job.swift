@@ -31,11 +31,62 @@ public struct Job: Sendable {
         public var targetLLM: TargetLLM?
     }
 
-    /// A target LLM endpoint for accuracy evaluation.
+    /// A target LLM endpoint for accuracy evaluation (any OpenAI-compatible server): `api` picks
+    /// `/chat/completions` (default) or `/completions`; the key is read from the environment
+    /// variable `api_key_env` only. `context_tokens` overrides the prompt + answer budget
+    /// (cl100k, default 8100 as in LLMLingua-2's harness).
     public struct TargetLLM: Sendable, Equatable {
+        public enum API: String, Sendable { case chat, completions }
         public var endpoint: String
         public var model: String
         public var apiKeyEnv: String?
+        public var api: API = .chat
+        public var maxConcurrency: Int = 4
+        public var contextTokens: Int?
+        public var maxAttempts: Int = 6
+        public var timeoutSeconds: Double = 120
+
+        public init(endpoint: String, model: String, apiKeyEnv: String? = nil) {
+            self.endpoint = endpoint
+            self.model = model
+            self.apiKeyEnv = apiKeyEnv
+        }
+
+        static let keys = ["endpoint", "model", "api_key_env", "api", "max_concurrency", "context_tokens",
+                           "max_attempts", "timeout_seconds"]
+
+        static func parse(_ t: YAMLField) throws -> TargetLLM {
+            let tm = try t.mapping(allowed: keys)
+            guard let ep = tm["endpoint"] else { throw t.error("missing key 'endpoint'") }
+            guard let mo = tm["model"] else { throw t.error("missing key 'model'") }
+            let endpoint = try ep.string()
+            guard let url = URL(string: endpoint), let scheme = url.scheme?.lowercased(),
+                  scheme == "http" || scheme == "https", url.host != nil else {
+                throw ep.error("endpoint must be an http(s) URL such as http://127.0.0.1:8000/v1")
+            }
+            var llm = TargetLLM(endpoint: endpoint, model: try mo.string(), apiKeyEnv: try tm["api_key_env"]?.string())
+            if let a = tm["api"] {
+                guard let api = API(rawValue: try a.string()) else { throw a.error("api must be 'chat' or 'completions'") }
+                llm.api = api
+            }
+            if let c = tm["max_concurrency"] {
+                llm.maxConcurrency = try c.int()
+                if llm.maxConcurrency < 1 { throw c.error("max_concurrency must be at least 1") }
+            }
+            if let c = tm["context_tokens"] {
+                llm.contextTokens = try c.int()
+                if llm.contextTokens! < 64 { throw c.error("context_tokens must be at least 64") }
+            }
+            if let m = tm["max_attempts"] {
+                llm.maxAttempts = try m.int()
+                if llm.maxAttempts < 1 { throw m.error("max_attempts must be at least 1") }
+            }
+            if let s = tm["timeout_seconds"] {
+                llm.timeoutSeconds = try s.double()
+                if llm.timeoutSeconds <= 0 { throw s.error("timeout_seconds must be positive") }
+            }
+            return llm
+        }
     }
 
     static let keys = ["name", "manifests", "datasets", "model", "compression", "execution", "output", "evaluation"]
@@ -121,13 +172,7 @@ public struct Job: Sendable {
         if let ev = m["evaluation"], !ev.isNull {
             let em = try ev.mapping(allowed: ["retention", "target_llm"])
             if let r = em["retention"] { evaluation.retention = try r.bool() }
-            if let t = em["target_llm"], !t.isNull {
-                let tm = try t.mapping(allowed: ["endpoint", "model", "api_key_env"])
-                guard let ep = tm["endpoint"] else { throw t.error("missing key 'endpoint'") }
-                guard let mo = tm["model"] else { throw t.error("missing key 'model'") }
-                evaluation.targetLLM = TargetLLM(endpoint: try ep.string(), model: try mo.string(),
-                                                 apiKeyEnv: try tm["api_key_env"]?.string())
-            }
+            if let t = em["target_llm"], !t.isNull { evaluation.targetLLM = try TargetLLM.parse(t) }
         }
         return Job(name: name, file: url, manifests: manifests, datasets: datasets, model: model,
                    compression: settings, execution: execution, output: output.standardizedFileURL,

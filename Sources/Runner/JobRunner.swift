@@ -1,5 +1,6 @@
 import Foundation
 import Compression
+import Evaluation
 import Logging
 
 /// Options of one `lingua run` that do not change results.
@@ -28,6 +29,8 @@ public struct RunSummary: Sendable, Equatable {
     public var shardsDone: Int
     public var recordsDone: Int
     public var quarantined: Int
+    /// Target-LLM predictions that failed this run (asked again by the next run); 0 without one.
+    public var predictionsFailed = 0
     public var complete: Bool { shardsDone == shardsTotal }
 }
 
@@ -45,6 +48,8 @@ public struct JobRunner: Sendable {
     /// Called on each worker thread before it takes work, with (worker index, worker count):
     /// the CLI sizes the GEMM thread team there so workers × GEMM threads fit the cores.
     public var workerSetup: (@Sendable (Int, Int) -> Void)?
+    /// Makes the target model of `evaluation.target_llm` (default: an `LLMClient`).
+    public var targetModel: @Sendable (Job.TargetLLM) throws -> any TargetModel = { try LLMClientTarget($0) }
     /// Scans an input file (content hash and record offsets); replaceable in tests.
     var scanner: @Sendable (URL, Int) throws -> FileScan = CorpusBridge.scan
 
@@ -70,6 +75,15 @@ public struct JobRunner: Sendable {
         let partLock = try RunLock(url: layout.partLock(part), exclusive: true, holder: holder)
         defer { withExtendedLifetime((folderLock, partLock)) {} }
 
+        if !options.force, let (count, file) = try layout.partCountsInUse().first(where: {
+            // A state file `--force` reset (no plan recorded) holds no progress.
+            guard $0.key != part.count else { return false }
+            return try StateStore(url: $0.value).meta("plan_hash") != nil
+        }) {
+            let split = count == 1 ? "a whole-job run (no --shard-count)" : "a \(count)-part split (--shard-count \(count))"
+            throw RunnerError(.planMismatch, "this output folder holds \(split); run every part with the same split, "
+                + "or use --force to start over here, or another --output", file: file.path)
+        }
         let previous: ShardPlan?
         do {
             previous = try layout.readPlan()
@@ -123,18 +137,22 @@ public struct JobRunner: Sendable {
             for ds in plan.inputs.datasets {
                 processors[ds.name] = try RecordProcessor(dataset: ds, compressor: compressor, settings: job.compression,
                                                           settingsHash: plan.inputs.settingsHash,
-                                                          modelFingerprint: plan.inputs.modelFingerprint)
+                                                          modelFingerprint: plan.inputs.modelFingerprint,
+                                                          retention: job.evaluation.retention)
             }
             let datasets = Dictionary(uniqueKeysWithValues: plan.inputs.datasets.map { ($0.name, $0) })
-            let runner = ShardRunner(layout: layout, store: store, checkpointEvery: job.execution.checkpointEvery,
+            var runner = ShardRunner(layout: layout, store: store, checkpointEvery: job.execution.checkpointEvery,
                                      meter: meter, stop: stop, logger: logger)
+            runner.session = try store.beginSession(started: Date().timeIntervalSince1970, pid: Int(getpid()))
+            runner.sampleShards = Set(plan.datasets.compactMap { ds in plan.shards.first { $0.dataset == ds }?.index })
             let byDataset = processors
+            let shardRunner = runner
             let setup = workerSetup
             let used = max(1, min(workers, pending.count))
             let errors = WorkerPool.run(workers: workers, items: pending, stop: stop,
                                         setup: { w in setup?(w, used) }) { shard, _ in
                 guard let ds = datasets[shard.dataset], let p = byDataset[shard.dataset] else { return }
-                try runner.run(shard, dataset: ds, processor: p)
+                try shardRunner.run(shard, dataset: ds, processor: p)
             }
             if let first = errors.first(where: { ($0 as? RunnerError)?.code == .diskFull }) ?? errors.first {
                 throw first
@@ -142,6 +160,10 @@ public struct JobRunner: Sendable {
         }
         let mineSet = Set(mine.map(\.index))
         let after = try store.shardRows().filter { mineSet.contains($0.index) }
+        var evaluation = EvaluationOutcome()
+        if let llm = job.evaluation.targetLLM, !stop.isSet, after.allSatisfy({ $0.status == "done" }) {
+            evaluation = try evaluate(llm, plan: plan, shards: mine, store: store, layout: layout)
+        }
         if part.count == 1 {
             try ReportBuilder(layout: layout, logger: logger).write()
         } else {
@@ -152,7 +174,28 @@ public struct JobRunner: Sendable {
         return RunSummary(output: layout.root, part: part, shardsTotal: mine.count,
                           shardsDone: after.filter { $0.status == "done" }.count,
                           recordsDone: after.reduce(0) { $0 + $1.done },
-                          quarantined: after.reduce(0) { $0 + $1.quarantined })
+                          quarantined: after.reduce(0) { $0 + $1.quarantined }, predictionsFailed: evaluation.failed)
+    }
+
+    /// The target-LLM stage over this part's finished shards (see `TargetEvaluator`).
+    func evaluate(_ llm: Job.TargetLLM, plan: ShardPlan, shards: [PlanShard], store: StateStore,
+                  layout: OutputLayout) throws -> EvaluationOutcome {
+        var suite: BenchmarkSuite
+        do {
+            suite = try BenchmarkSuite.bundled()
+        } catch {
+            throw RunnerError(.config, "cannot read the benchmark prompts: \(error)")
+        }
+        if let c = llm.contextTokens { suite.contextTokens = c }
+        let evaluator = TargetEvaluator(settings: llm, suite: suite, model: try targetModel(llm), layout: layout,
+                                        store: store, stop: stop, logger: logger)
+        logger.info("asking the target LLM", metadata: ["model": "\(llm.model)", "api": "\(llm.api.rawValue)",
+                                                        "max_concurrency": "\(llm.maxConcurrency)"])
+        let outcome = try evaluator.run(plan: plan, shards: shards)
+        logger.info("target LLM done", metadata: ["records.evaluable": "\(outcome.evaluable)",
+                                                  "predictions.asked": "\(outcome.asked)",
+                                                  "predictions.failed": "\(outcome.failed)"])
+        return outcome
     }
 
     /// `--force`: forget all progress of every part (caches stay) and remove derived files.

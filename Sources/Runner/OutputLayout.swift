@@ -42,6 +42,18 @@ public struct OutputLayout: Sendable {
         return byName.keys.sorted().compactMap { byName[$0] }
     }
 
+    /// The part counts of the state files already here (`state.sqlite` counts as 1), so a run
+    /// split another way can be refused: two splits would run the same shards twice.
+    public func partCountsInUse() -> [Int: URL] {
+        var counts: [Int: URL] = [:]
+        for url in stateFiles() {
+            let name = url.deletingPathExtension().lastPathComponent
+            if name == "state" { counts[1] = url; continue }
+            if let of = name.range(of: "-of-"), let n = Int(name[of.upperBound...]) { counts[n] = url }
+        }
+        return counts
+    }
+
     public func readPlan() throws -> ShardPlan? {
         guard FileManager.default.fileExists(atPath: plan.path) else { return nil }
         do {

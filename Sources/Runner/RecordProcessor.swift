@@ -2,6 +2,7 @@ import Foundation
 import Compression
 import Corpus
 import Checksum
+import Evaluation
 
 /// Turns one raw input line into an output line or a quarantine entry: parse, adapt to contexts,
 /// look up the content-addressed cache, compress, rebuild the record with a `lingua` statistics key.
@@ -13,9 +14,11 @@ struct RecordProcessor: Sendable {
     var settings: CompressionSettings
     var settingsHash: String
     var modelFingerprint: String
+    /// Compute answer, number and force-token retention per record (`evaluation.retention`).
+    var retention: Bool
 
     init(dataset: PlanDataset, compressor: any ContextCompressor, settings: CompressionSettings,
-         settingsHash: String, modelFingerprint: String) throws {
+         settingsHash: String, modelFingerprint: String, retention: Bool = false) throws {
         self.dataset = dataset.name
         do {
             self.adapter = try makeAdapter(format: dataset.format, fields: dataset.fields)
@@ -26,6 +29,7 @@ struct RecordProcessor: Sendable {
         self.settings = settings
         self.settingsHash = settingsHash
         self.modelFingerprint = modelFingerprint
+        self.retention = retention
     }
 
     /// The result of one record: its outcome plus a cache entry to store when freshly computed.
@@ -34,8 +38,10 @@ struct RecordProcessor: Sendable {
         var newCacheEntry: (String, [UInt8])?
     }
 
-    /// `cache` looks a key up in the state store.
-    func process(_ bytes: [UInt8], file: String, line: Int, cache: (String) throws -> [UInt8]?) throws -> Result {
+    /// `cache` looks a key up in the state store. `wordLabels`: keep the compressor's word labels
+    /// of this record (a sampled record of the highlight page), also in its cache entry.
+    func process(_ bytes: [UInt8], file: String, line: Int, wordLabels: Bool = false,
+                 cache: (String) throws -> [UInt8]?) throws -> Result {
         func quarantine(_ reason: String) -> Result {
             let raw = String(validating: bytes, as: UTF8.self)
             return Result(kind: .quarantined(QuarantineEntry(shard: 0, ordinal: 0, dataset: dataset, file: file,
@@ -68,28 +74,55 @@ struct RecordProcessor: Sendable {
             var slim = result
             slim.compressedPrompt = ""   // rebuild uses the per-context list only
             slim.labeledOriginalPrompt = nil
-            slim.words = nil
-            slim.labels = nil
+            if !wordLabels {   // a sampled record keeps its labels in the cache for later reruns
+                slim.words = nil
+                slim.labels = nil
+            }
             slim.wordProbabilities = nil
             entry = (key, Array(try JSONEncoder().encode(slim)))
+        }
+        var labels: [UInt8]?
+        // A cache hit is never recompressed (a rerun recompresses only changed records): a sampled
+        // record whose cached compression was made unsampled simply has no labels.
+        if wordLabels {
+            if let w = result.words, let l = result.labels, w.count == l.count {
+                labels = Array(try JSONEncoder().encode(WordLabels(words: w, labels: l)))
+            }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let stats = LinguaStats(originalTokens: result.originTokens, compressedTokens: result.compressedTokens,
                                 model: modelFingerprint, settingsHash: settingsHash)
         let out: [UInt8]
+        let compressedContexts = Self.perContext(result, count: contexts.count)
         do {
-            out = JSON.serialize(try adapter.rebuild(record, compressed: Self.perContext(result, count: contexts.count), stats: stats.json))
+            out = JSON.serialize(try adapter.rebuild(record, compressed: compressedContexts, stats: stats.json))
         } catch {
             return quarantine(error.reasonWithoutLocation)
         }
+        var retentionJSON: String?
+        if retention {
+            let scores = Self.retention(contexts: contexts, compressed: compressedContexts,
+                                        answers: adapter.answers(record), forceTokens: settings.forceTokens)
+            retentionJSON = String(decoding: try JSONEncoder().encode(scores), as: UTF8.self)
+        }
         return Result(kind: .done(output: out, stats: RecordStats(originalTokens: result.originTokens,
                                                                   compressedTokens: result.compressedTokens,
-                                                                  seconds: seconds), cached: cached),
+                                                                  seconds: seconds, retention: retentionJSON,
+                                                                  wordLabels: labels), cached: cached),
                       newCacheEntry: entry)
     }
 }
 
 extension RecordProcessor {
+    /// Retention of one record: the contexts and their compressions each joined with "\n\n" (as
+    /// llmlingua joins `compressed_prompt`), the adapter's answers, the job's force tokens.
+    static func retention(contexts: [String], compressed: [String], answers: [String],
+                          forceTokens: [String]) -> RetentionScores {
+        Evaluation.retention(original: contexts.joined(separator: "\n\n"),
+                             compressed: compressed.joined(separator: "\n\n"),
+                             answers: answers, forceTokens: forceTokens)
+    }
+
     /// One compressed text per input context, in order. The context-level filter returns only the
     /// contexts it kept (in their original order); `contextKept` says which, so a dropped context
     /// comes back as "" in its place. Anything inconsistent is passed on for the adapter to reject.
@@ -100,6 +133,12 @@ extension RecordProcessor {
         var next = list.makeIterator()
         return kept.map { $0 ? (next.next() ?? "") : "" }
     }
+}
+
+/// The compressor's words and 0/1 keep labels of one record (`reports/word-labels.jsonl`).
+struct WordLabels: Codable {
+    var words: [String]
+    var labels: [Int]
 }
 
 /// The per-record statistics written under the output record's `lingua` key.

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import Evaluation
+import Corpus
 
 /// Merges the state files of every process part of an output folder into per-dataset reports,
 /// `summary.json`, `summary.md` and the merged `quarantine/<dataset>.jsonl` (`lingua report`;
@@ -46,33 +48,48 @@ public struct ReportBuilder {
         return Merged(plan: plan, rows: rows, owners: owners, stateFiles: used)
     }
 
+    /// What the reports of one dataset are computed from, kept for the charts and pages.
+    struct DatasetData {
+        var report: DatasetReport
+        var rows: [RecordRow]
+        var file: [Int: String]
+        var evaluations: [(EvalRecord, [String: Prediction])] = []
+    }
+
     /// Computes the reports of every dataset of the plan.
-    public func reports(_ m: Merged) throws -> [DatasetReport] {
+    public func reports(_ m: Merged) throws -> [DatasetReport] { try collect(m).map(\.report) }
+
+    func collect(_ m: Merged) throws -> [DatasetData] {
         let settings = m.plan.inputs.settings
         return try m.plan.datasets.map { ds in
             let planned = m.plan.shards.filter { $0.dataset == ds }
-            var done = 0, quarantined = 0, orig = 0, comp = 0, seconds = 0.0, shardsDone = 0, cached = 0
-            var ratios: [Double] = []
+            var quarantined = 0, seconds = 0.0, summedSeconds = 0.0, shardsDone = 0, cached = 0
+            var rows: [RecordRow] = []
+            var evaluations: [(EvalRecord, [String: Prediction])] = []
             var byStore: [ObjectIdentifier: (StateStore, [Int])] = [:]
             for sh in planned {
                 guard let row = m.rows[sh.index], let store = m.owners[sh.index] else { continue }
                 if row.status == "done" { shardsDone += 1 }
                 byStore[ObjectIdentifier(store), default: (store, [])].1.append(sh.index)
             }
-            for (_, (store, shards)) in byStore {
-                for (o, c) in try store.recordTokens(shards: shards) {
-                    done += 1; orig += o; comp += c
-                    ratios.append(c > 0 ? Double(o) / Double(c) : 1)
-                }
+            for (_, (store, shards)) in byStore.sorted(by: { $0.value.1.first ?? 0 < $1.value.1.first ?? 0 }) {
+                rows += try store.recordRows(shards: shards)
+                evaluations += try store.evaluations(shards: shards)
                 cached += try store.cachedCount(shards: shards)
                 quarantined += try store.quarantineRows(dataset: ds).filter { shards.contains($0.shard) }.count
-                seconds += try store.recordSeconds(shards: shards)
+                for span in try store.sessionSpans(shards: shards).values { seconds += max(0, span.end - span.start) }
+                summedSeconds += try store.recordSeconds(shards: shards)
             }
-            ratios.sort()
+            rows.sort { ($0.shard, $0.ordinal) < ($1.shard, $1.ordinal) }
+            evaluations.sort { ($0.0.shard, $0.0.ordinal) < ($1.0.shard, $1.0.ordinal) }
+            if seconds == 0 { seconds = summedSeconds }   // state written before schema 2 has no spans
+            let orig = rows.reduce(0) { $0 + $1.originalTokens }, comp = rows.reduce(0) { $0 + $1.compressedTokens }
+            let ratios = rows.map { $0.compressedTokens > 0 ? Double($0.originalTokens) / Double($0.compressedTokens) : 1 }.sorted()
+            let scores = rows.compactMap { r in r.retention.flatMap { try? JSONDecoder().decode(RetentionScores.self, from: Data($0.utf8)) } }
             let total = planned.reduce(0) { $0 + $1.records }
-            return DatasetReport(
+            var report = DatasetReport(
                 dataset: ds,
-                records: .init(total: total, done: done, quarantined: quarantined),
+                records: .init(total: total, done: rows.count, quarantined: quarantined),
                 tokens: .init(original: orig, compressed: comp),
                 ratio: .init(overall: comp > 0 ? Double(orig) / Double(comp) : nil,
                              p10: Percentile.of(ratios, 0.1), p50: Percentile.of(ratios, 0.5),
@@ -82,14 +99,58 @@ public struct ReportBuilder {
                 throughput: .init(seconds: seconds, tokensPerSecond: seconds > 0 ? Double(orig) / seconds : nil),
                 shards: .init(total: planned.count, done: shardsDone), cachedRecords: cached,
                 model: m.plan.inputs.modelFingerprint, settingsHash: m.plan.inputs.settingsHash)
+            report.retention = scores.isEmpty ? nil : RetentionSummary(scores)
+            report.rateByLength = LengthBucketRate.buckets(rows.map { ($0.originalTokens, $0.compressedTokens) })
+            var files: [Int: String] = [:]
+            for sh in planned { files[sh.index] = URL(fileURLWithPath: sh.path).lastPathComponent }
+            report.accuracy = try Self.accuracy(evaluations)
+            return DatasetData(report: report, rows: rows, file: files, evaluations: evaluations)
         }
+    }
+
+    /// The dataset's accuracy from the records with both predictions (nil when there is none).
+    static func accuracy(_ evaluations: [(EvalRecord, [String: Prediction])]) throws -> AccuracyReport? {
+        var byTask: [String: [(BenchmarkPrompt, String, String)]] = [:]
+        var order: [String] = []
+        for (r, p) in evaluations {
+            guard let o = p["original"], let c = p["compressed"], let prompt = gold(r) else { continue }
+            if byTask[r.task] == nil { order.append(r.task) }
+            byTask[r.task, default: []].append((prompt, o.text, c.text))
+        }
+        guard !order.isEmpty else { return nil }
+        var tasks: [AccuracyReport.Task] = []
+        for t in order {
+            let items = byTask[t]!
+            do {
+                let o = try BenchmarkScoring.taskScore(items.map { BenchmarkScoring.Item(prompt: $0.0, prediction: $0.1) })
+                let c = try BenchmarkScoring.taskScore(items.map { BenchmarkScoring.Item(prompt: $0.0, prediction: $0.2) })
+                tasks.append(.init(task: t, metric: items[0].0.metric, records: items.count, original: o, compressed: c))
+            } catch {
+                throw RunnerError(.state, "scoring task \(t): \(error)")
+            }
+        }
+        let benchmark = byTask[order[0]]![0].0.benchmark
+        let metric = tasks.count == 1 ? "\(benchmark) \(tasks[0].metric)" : "\(benchmark) mean of \(tasks.count) task scores"
+        return AccuracyReport(metric: metric, original: BenchmarkScoring.datasetScore(tasks.compactMap(\.original)),
+                              compressed: BenchmarkScoring.datasetScore(tasks.compactMap(\.compressed)),
+                              records: tasks.reduce(0) { $0 + $1.records }, tasks: tasks)
+    }
+
+    /// The stored task and gold of an evaluated record as the scorer's prompt (without its text).
+    static func gold(_ r: EvalRecord) -> BenchmarkPrompt? {
+        guard let g = try? JSON.parse(r.gold) else { return nil }
+        let answers = BenchmarkPromptFields.strings(g["answers"])
+        let classes = BenchmarkPromptFields.strings(g["all_classes"])
+        return BenchmarkPrompt(benchmark: r.benchmark, task: r.task, metric: r.metric, prompt: "", maxTokens: 0,
+                               answers: answers, allClasses: g["all_classes"] == .null ? nil : classes)
     }
 
     /// Writes `reports/` and the merged quarantine files; returns the summary.
     @discardableResult
     public func write() throws -> ReportSummary {
         let m = try merge()
-        let reports = try reports(m)
+        let data = try collect(m)
+        let reports = data.map(\.report)
         try DurableFile.makeFolder(layout.reportsFolder)
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -100,9 +161,62 @@ public struct ReportBuilder {
         let complete = m.plan.shards.allSatisfy { m.rows[$0.index]?.status == "done" }
         let summary = ReportSummary(job: m.plan.job, planHash: m.plan.planHash, complete: complete, datasets: reports)
         try DurableFile.write(Array(try enc.encode(summary)) + [10], to: layout.reportsFolder.appendingPathComponent("summary.json"))
-        try DurableFile.write(Array(Self.markdown(summary).utf8), to: layout.reportsFolder.appendingPathComponent("summary.md"))
+        let pages = ReportPages(summary: summary, data: data)
+        for (name, text) in pages.files() {
+            try DurableFile.write(Array(text.utf8), to: layout.reportsFolder.appendingPathComponent(name))
+        }
         try writeQuarantine(m)
+        try writePredictions(data)
         return summary
+    }
+
+    /// `lingua report --compare`: the accuracy-against-ratio chart over this job's summary and
+    /// other jobs' `summary.json` files (e.g. the same corpus at several rates), written as
+    /// `reports/accuracy-vs-ratio.svg` in place of the single-job one.
+    public static func writeComparison(_ summary: ReportSummary, others: [URL], to folder: URL) throws -> URL {
+        var all = [summary]
+        for url in others {
+            do {
+                all.append(try JSONDecoder().decode(ReportSummary.self, from: Data(contentsOf: url)))
+            } catch {
+                throw RunnerError(.input, "cannot read a summary to compare (\(error))", file: url.path)
+            }
+        }
+        guard let chart = ReportPages.accuracyChart(all) else {
+            throw RunnerError(.input, "no dataset of the compared jobs has a target-LLM accuracy")
+        }
+        let url = folder.appendingPathComponent("accuracy-vs-ratio.svg")
+        try DurableFile.write(Array(chart.utf8), to: url)
+        return url
+    }
+
+    /// `predictions/<dataset>.jsonl`: every evaluated record with its task, gold answers and both
+    /// predictions (prompt tokens after truncation, whether it was cut, finish reason).
+    func writePredictions(_ data: [DatasetData]) throws {
+        let folder = layout.root.appendingPathComponent("predictions")
+        for d in data where !d.evaluations.isEmpty {
+            let lines = Dictionary(uniqueKeysWithValues: d.rows.map { ("\($0.shard)/\($0.ordinal)", $0.line) })
+            var bytes: [UInt8] = []
+            for (r, p) in d.evaluations {
+                var pairs: [(String, JSONValue)] = [
+                    ("dataset", JSONValue(d.report.dataset)), ("file", JSONValue(d.file[r.shard] ?? "")),
+                    ("line", JSONValue(lines["\(r.shard)/\(r.ordinal)"] ?? 0)), ("shard", JSONValue(r.shard)),
+                    ("ordinal", JSONValue(r.ordinal)), ("benchmark", JSONValue(r.benchmark)), ("task", JSONValue(r.task)),
+                    ("metric", JSONValue(r.metric)), ("gold", (try? JSON.parse(r.gold)) ?? .null),
+                ]
+                for v in TargetEvaluator.variants {
+                    guard let x = p[v] else { pairs.append((v, .null)); continue }
+                    pairs.append((v, .object(JSONObject([
+                        ("prediction", JSONValue(x.text)), ("prompt_tokens", JSONValue(x.promptTokens)),
+                        ("truncated", .bool(x.truncated)), ("finish_reason", x.finishReason.map { JSONValue($0) } ?? .null),
+                    ]))))
+                }
+                JSON.serialize(.object(JSONObject(pairs)), into: &bytes)
+                bytes.append(10)
+            }
+            try DurableFile.makeFolder(folder)
+            try DurableFile.write(bytes, to: folder.appendingPathComponent("\(d.report.dataset).jsonl"))
+        }
     }
 
     /// Rewrites `quarantine/<dataset>.jsonl` from every part's quarantine rows, in plan order.
@@ -115,21 +229,6 @@ public struct ReportBuilder {
             entries.sort { ($0.shard, $0.ordinal) < ($1.shard, $1.ordinal) }
             try QuarantineFile.write(entries, to: layout.quarantineFolder.appendingPathComponent("\(ds).jsonl"))
         }
-    }
-
-    static func markdown(_ s: ReportSummary) -> String {
-        func f(_ x: Double?, _ digits: Int = 2) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "–" }
-        var out = "# \(s.job)\n\n"
-        out += s.complete ? "All shards finished.\n\n" : "**Incomplete:** some shards have not finished.\n\n"
-        out += "| dataset | records | done | quarantined | original tokens | compressed tokens | ratio | p10 | p50 | p90 | rate requested | rate achieved | tokens/s |\n"
-        out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-        for r in s.datasets {
-            out += "| \(r.dataset) | \(r.records.total) | \(r.records.done) | \(r.records.quarantined) | "
-            out += "\(r.tokens.original) | \(r.tokens.compressed) | \(f(r.ratio.overall)) | \(f(r.ratio.p10)) | "
-            out += "\(f(r.ratio.p50)) | \(f(r.ratio.p90)) | \(f(r.rate.requested, 3)) | \(f(r.rate.achieved, 3)) | "
-            out += "\(f(r.throughput.tokensPerSecond, 0)) |\n"
-        }
-        return out
     }
 }
 

@@ -12,6 +12,11 @@ struct ShardRunner: Sendable {
     var meter: ProgressMeter
     var stop: StopFlag
     var logger: Logger
+    /// This process's run session (wall-clock throughput spans are per session).
+    var session: Int? = nil
+    /// The first shard of each dataset: its first `samplesPerShard` records keep word labels.
+    var sampleShards: Set<Int> = []
+    var samplesPerShard = 3
 
     func run(_ shard: PlanShard, dataset: PlanDataset, processor: RecordProcessor) throws {
         guard var progress = try store.progress(of: shard.index) else {
@@ -39,7 +44,8 @@ struct ShardRunner: Sendable {
             progress.nextOrdinal = ordinal
             progress.nextOffset = Int(reader.offset)
             progress.nextLine = reader.lineNumber
-            try store.checkpoint(shard: shard.index, outcomes: batch, next: progress, cacheEntries: cacheEntries)
+            try store.checkpoint(shard: shard.index, outcomes: batch, next: progress, cacheEntries: cacheEntries,
+                                 session: session)
             meter.add(records: added.records, quarantined: added.quarantined, originalTokens: added.original,
                       compressedTokens: added.compressed)
             batch.removeAll(keepingCapacity: true)
@@ -51,13 +57,16 @@ struct ShardRunner: Sendable {
             if stop.isSet { try flush(); return }
             var result: RecordProcessor.Result
             var lineNumber: Int
+            let started = Date().timeIntervalSince1970
+            let sampled = sampleShards.contains(shard.index) && ordinal < samplesPerShard
             do {
                 guard let line = try reader.next() else {
                     throw RunnerError(.input, "shard \(shard.index): the file ended after \(ordinal) of the shard's \(shard.records) records; it changed since planning (rerun with --force)",
                                       file: shard.path)
                 }
                 lineNumber = line.lineNumber
-                result = try processor.process(line.bytes, file: fileName, line: line.lineNumber) { try store.cached($0) }
+                result = try processor.process(line.bytes, file: fileName, line: line.lineNumber,
+                                               wordLabels: sampled) { try store.cached($0) }
             } catch let e as CorpusError where e.code == .lineTooLong {
                 // The reader skipped an overlong line: quarantine it and go on.
                 lineNumber = e.line ?? 0
@@ -81,7 +90,8 @@ struct ShardRunner: Sendable {
             }
             added.records += 1
             if let e = result.newCacheEntry { cacheEntries.append(e) }
-            batch.append(RecordOutcome(ordinal: ordinal, line: lineNumber, kind: kind))
+            batch.append(RecordOutcome(ordinal: ordinal, line: lineNumber, kind: kind, started: started,
+                                       finished: Date().timeIntervalSince1970))
             ordinal += 1
             if batch.count >= checkpointEvery { try flush() }
         }

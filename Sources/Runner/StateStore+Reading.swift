@@ -32,6 +32,50 @@ extension StateStore {
         }
     }
 
+    /// The finished records of the given shards with what the reports need, in shard order.
+    func recordRows(shards: [Int]) throws -> [RecordRow] {
+        try locked("reading record statistics") {
+            var out: [RecordRow] = []
+            let s = try db.prepare("""
+                SELECT ordinal, line, original_tokens, compressed_tokens, retention, word_labels
+                FROM records WHERE shard = ? AND status = 'ok' ORDER BY ordinal
+                """)
+            for sh in shards {
+                try s.bind([.int(sh)])
+                while try s.step() {
+                    out.append(RecordRow(shard: sh, ordinal: s.int(0), line: s.int(1), originalTokens: s.int(2),
+                                         compressedTokens: s.int(3), retention: s.text(4), wordLabels: s.blob(5)))
+                }
+            }
+            return out
+        }
+    }
+
+    /// Per run session, the wall-clock span (first record start, last record end) of the records
+    /// (finished or quarantined) of the given shards. Records of schema-1 files have no span.
+    func sessionSpans(shards: [Int]) throws -> [Int: (start: Double, end: Double)] {
+        try locked("reading record timings") {
+            var spans: [Int: (start: Double, end: Double)] = [:]
+            let s = try db.prepare("""
+                SELECT session, MIN(started), MAX(finished) FROM records
+                WHERE shard = ? AND session IS NOT NULL AND started IS NOT NULL AND finished IS NOT NULL
+                GROUP BY session
+                """)
+            for sh in shards {
+                try s.bind([.int(sh)])
+                while try s.step() {
+                    let id = s.int(0), a = s.double(1), b = s.double(2)
+                    if let old = spans[id] {
+                        spans[id] = (min(old.start, a), max(old.end, b))
+                    } else {
+                        spans[id] = (a, b)
+                    }
+                }
+            }
+            return spans
+        }
+    }
+
     /// Summed compression seconds of the finished records of the given shards.
     public func recordSeconds(shards: [Int]) throws -> Double {
         try locked("reading record timings") {

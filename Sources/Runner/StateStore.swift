@@ -3,9 +3,14 @@ import Foundation
 /// The checkpoint store of one process part (`state.sqlite` or `state-part-I-of-N.sqlite`):
 /// shard status, record-level checkpoints with each finished record's output line (the staging
 /// area a part file is built from), per-record statistics, quarantine rows and the
-/// content-addressed compression cache. One connection, serialised by a lock; shared by workers.
+/// content-addressed compression cache, the run sessions (for wall-clock throughput) and the
+/// target-LLM predictions with the task and gold of each evaluated record. One connection, serialised by a lock; shared by workers.
+///
+/// Schema 2 added to schema 1: per-record `session`, `started`, `finished` (wall-clock seconds
+/// since 1970), `retention` (JSON `RetentionScores`) and `word_labels` (JSON, sampled records
+/// only); the `sessions` and `predictions` tables. A schema-1 file is migrated in place.
 public final class StateStore: @unchecked Sendable {
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     let db: SQLiteDatabase
     private let lock = NSLock()
@@ -36,7 +41,8 @@ public final class StateStore: @unchecked Sendable {
               shard INTEGER NOT NULL, ordinal INTEGER NOT NULL, line INTEGER NOT NULL,
               status TEXT NOT NULL, output BLOB, original_tokens INTEGER NOT NULL DEFAULT 0,
               compressed_tokens INTEGER NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0,
-              cached INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(shard, ordinal)) WITHOUT ROWID;
+              cached INTEGER NOT NULL DEFAULT 0, session INTEGER, started REAL, finished REAL,
+              retention TEXT, word_labels BLOB, PRIMARY KEY(shard, ordinal)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS quarantine(
               shard INTEGER NOT NULL, ordinal INTEGER NOT NULL, dataset TEXT NOT NULL,
               file TEXT NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL, raw TEXT,
@@ -45,6 +51,28 @@ public final class StateStore: @unchecked Sendable {
             """)
         var version: Int?
         try db.query("SELECT version FROM schema_version") { version = $0.int(0) }
+        if version == 1 {
+            try db.execute("""
+                ALTER TABLE records ADD COLUMN session INTEGER;
+                ALTER TABLE records ADD COLUMN started REAL;
+                ALTER TABLE records ADD COLUMN finished REAL;
+                ALTER TABLE records ADD COLUMN retention TEXT;
+                ALTER TABLE records ADD COLUMN word_labels BLOB;
+                UPDATE schema_version SET version = 2;
+                """)
+            version = 2
+        }
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS sessions(id INTEGER PRIMARY KEY AUTOINCREMENT, started REAL NOT NULL,
+              pid INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS predictions(
+              shard INTEGER NOT NULL, ordinal INTEGER NOT NULL, variant TEXT NOT NULL,
+              prompt_tokens INTEGER NOT NULL, truncated INTEGER NOT NULL, prediction TEXT NOT NULL,
+              finish_reason TEXT, PRIMARY KEY(shard, ordinal, variant)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS eval_records(
+              shard INTEGER NOT NULL, ordinal INTEGER NOT NULL, benchmark TEXT NOT NULL, task TEXT NOT NULL,
+              metric TEXT NOT NULL, gold TEXT NOT NULL, PRIMARY KEY(shard, ordinal)) WITHOUT ROWID;
+            """)
         if let version {
             guard version == Self.schemaVersion else {
                 throw SQLiteError(code: 1, message: "schema version \(version), this lingua reads \(Self.schemaVersion)",
@@ -103,7 +131,7 @@ public final class StateStore: @unchecked Sendable {
     public func resetProgress() throws {
         try locked("resetting progress") {
             try db.transaction {
-                try db.execute("DELETE FROM shards; DELETE FROM records; DELETE FROM quarantine; DELETE FROM meta;")
+                try db.execute("DELETE FROM shards; DELETE FROM records; DELETE FROM quarantine; DELETE FROM meta; DELETE FROM predictions; DELETE FROM eval_records;")
             }
         }
     }
@@ -114,6 +142,9 @@ public final class StateStore: @unchecked Sendable {
             try db.transaction {
                 try db.run("DELETE FROM records WHERE shard = ?", [.int(sh.index)])
                 try db.run("DELETE FROM quarantine WHERE shard = ?", [.int(sh.index)])
+                try db.run("DELETE FROM predictions WHERE shard = ?", [.int(sh.index)])
+                try db.run("DELETE FROM eval_records WHERE shard = ?", [.int(sh.index)])
+                try db.run("DELETE FROM meta WHERE key = ?", [.text("eval_done:\(sh.index)")])
                 try db.run("""
                     UPDATE shards SET status = 'pending', next_ordinal = 0, next_offset = ?, next_line = ?, done = 0,
                       quarantined = 0, original_tokens = 0, compressed_tokens = 0, seconds = 0, part_file = NULL,
@@ -143,26 +174,32 @@ public final class StateStore: @unchecked Sendable {
     }
 
     /// Stores a batch of finished records and moves the shard's checkpoint, atomically.
-    func checkpoint(shard: Int, outcomes: [RecordOutcome], next: ShardProgress, cacheEntries: [(String, [UInt8])]) throws {
+    func checkpoint(shard: Int, outcomes: [RecordOutcome], next: ShardProgress, cacheEntries: [(String, [UInt8])],
+                    session: Int? = nil) throws {
         try locked("writing a checkpoint of shard \(shard)") {
             try db.transaction {
                 let ins = try db.prepare("""
                     INSERT OR REPLACE INTO records(shard, ordinal, line, status, output, original_tokens,
-                      compressed_tokens, seconds, cached) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      compressed_tokens, seconds, cached, session, started, finished, retention, word_labels)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 let q = try db.prepare("""
                     INSERT OR REPLACE INTO quarantine(shard, ordinal, dataset, file, line, reason, raw)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
+                let sessionValue: SQLiteValue = session.map { .int($0) } ?? .null
                 for o in outcomes {
+                    let timing: [SQLiteValue] = [sessionValue, o.started > 0 ? .double(o.started) : .null,
+                                                 o.finished > 0 ? .double(o.finished) : .null]
                     switch o.kind {
                     case .done(let output, let stats, let cached):
                         try ins.bind([.int(shard), .int(o.ordinal), .int(o.line), .text("ok"), .blob(output),
                                       .int(stats.originalTokens), .int(stats.compressedTokens), .double(stats.seconds),
-                                      .int(cached ? 1 : 0)])
+                                      .int(cached ? 1 : 0)] + timing
+                                     + [stats.retention.map { .text($0) } ?? .null, stats.wordLabels.map { .blob($0) } ?? .null])
                     case .quarantined(let q0):
                         try ins.bind([.int(shard), .int(o.ordinal), .int(o.line), .text("quarantined"), .null,
-                                      .int(0), .int(0), .double(0), .int(0)])
+                                      .int(0), .int(0), .double(0), .int(0)] + timing + [.null, .null])
                         try q.bind([.int(shard), .int(o.ordinal), .text(q0.dataset), .text(q0.file), .int(q0.line),
                                     .text(q0.reason), q0.raw.map { .text($0) } ?? .null])
                         while try q.step() {}
@@ -178,6 +215,16 @@ public final class StateStore: @unchecked Sendable {
                     UPDATE shards SET status = 'running', next_ordinal = ?, next_offset = ?, next_line = ? WHERE idx = ?
                     """, [.int(next.nextOrdinal), .int(next.nextOffset), .int(next.nextLine), .int(shard)])
             }
+        }
+    }
+
+    /// Opens a run session of this part (one per `lingua run` process) and returns its id.
+    func beginSession(started: Double, pid: Int) throws -> Int {
+        try locked("opening a session") {
+            try db.run("INSERT INTO sessions(started, pid) VALUES (?, ?)", [.double(started), .int(pid)])
+            var id = 0
+            try db.query("SELECT last_insert_rowid()") { id = $0.int(0) }
+            return id
         }
     }
 

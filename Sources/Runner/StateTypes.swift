@@ -62,6 +62,9 @@ struct RecordOutcome {
     var ordinal: Int
     var line: Int
     var kind: Kind
+    /// Wall-clock seconds since 1970 around the record's processing (for throughput spans).
+    var started: Double = 0
+    var finished: Double = 0
 }
 
 /// Per-record statistics stored with the record.
@@ -69,6 +72,10 @@ struct RecordStats: Equatable {
     var originalTokens: Int
     var compressedTokens: Int
     var seconds: Double
+    /// JSON `RetentionScores` when the job evaluates retention.
+    var retention: String? = nil
+    /// JSON `{"words": [...], "labels": [...]}` for the sampled records of the highlight page.
+    var wordLabels: [UInt8]? = nil
 }
 
 extension RunnerError {
@@ -78,4 +85,15 @@ extension RunnerError {
         }
         return RunnerError(.state, "\(what): \(e.message) (code \(e.code), errno \(e.systemErrno))", file: e.path)
     }
+}
+
+/// One finished record as the reports read it.
+struct RecordRow {
+    var shard: Int
+    var ordinal: Int
+    var line: Int
+    var originalTokens: Int
+    var compressedTokens: Int
+    var retention: String?
+    var wordLabels: [UInt8]?
 }

@@ -68,6 +68,13 @@ struct QualityFilterTests {
         #expect(same.droppedByVariation == 5)
         #expect(same.gapThreshold == nil)
         #expect(try QualityFilter().decide([]).variationThreshold == nil)
+        // keepTies drops only values strictly above a threshold: the identical samples all stay,
+        // and in the spread-out case the same single samples go.
+        #expect(try QualityFilter(keepTies: true).decide(Array(repeating: (variationRate: 0.0, alignmentGap: 0.0), count: 5)).kept == 5)
+        let spread = try QualityFilter(keepTies: true).decide(samples)
+        #expect(spread.verdicts[9] == .droppedByVariation && spread.verdicts[8] == .droppedByGap && spread.kept == 8)
+        let tied = [0.0, 0.0, 0.0, 0.5].map { (variationRate: $0, alignmentGap: 0.0) }
+        #expect(try QualityFilter(keepTies: true).decide(tied).droppedByVariation == 1)
     }
 
     @Test func quantilesOutsideZeroToHundredAreRejected() {

@@ -75,6 +75,29 @@ import Corpus
         #expect(j.evaluation.retention && j.evaluation.targetLLM == nil)
     }
 
+    @Test func targetLLMKeys() throws {
+        let base = "name: n\nmanifests: [../Manifests/demo.yaml]\nmodel: auto\nevaluation:\n  target_llm:\n"
+        let j = try Job.load(try job(base + """
+                endpoint: http://127.0.0.1:9/v1
+                model: m
+                api: completions
+                api_key_env: KEY_VAR
+                max_concurrency: 7
+                context_tokens: 4000
+            """), cwd: tmp.url)
+        let t = try #require(j.evaluation.targetLLM)
+        #expect(t.endpoint == "http://127.0.0.1:9/v1" && t.model == "m" && t.api == .completions)
+        #expect(t.apiKeyEnv == "KEY_VAR" && t.maxConcurrency == 7 && t.contextTokens == 4000)
+        let d = try #require(try Job.load(try job(base + "    endpoint: https://x.example/v1\n    model: m\n"), cwd: tmp.url).evaluation.targetLLM)
+        #expect(d.api == .chat && d.maxConcurrency == 4 && d.apiKeyEnv == nil && d.contextTokens == nil)
+        try expectError(base + "    endpoint: http://h/v1\n    model: m\n    api: edits\n",
+                        key: "evaluation.target_llm.api", line: 8, contains: "chat")
+        try expectError(base + "    endpoint: ftp://h\n    model: m\n",
+                        key: "evaluation.target_llm.endpoint", line: 6, contains: "http")
+        try expectError(base + "    endpoint: http://h/v1\n    model: m\n    api_key: secret\n",
+                        key: "evaluation.target_llm.api_key", line: 8, contains: "unknown key")
+    }
+
     @Test func defaultOutputIsUnderTheWorkingDirectory() throws {
         let j = try Job.load(try job("name: n\nmanifests: [../Manifests/demo.yaml]\nmodel: auto\n"), cwd: tmp.url)
         #expect(j.output.path == tmp.url.appendingPathComponent("Outputs/n").standardizedFileURL.path)
@@ -139,4 +162,33 @@ import Corpus
             #expect(e.file == url.path && e.line != nil && e.message.contains("invalid YAML"))
         }
     }
+}
+
+/// A schema-1 state file (before retention, sessions and predictions) opens migrated to schema 2.
+@Test func aSchemaOneStateFileIsMigrated() throws {
+    let tmp = try TempFolder()
+    let url = tmp.url.appendingPathComponent("state.sqlite")
+    do {
+        let db = try SQLiteDatabase(path: url.path)
+        try db.execute("""
+            CREATE TABLE schema_version(version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);
+            CREATE TABLE records(shard INTEGER NOT NULL, ordinal INTEGER NOT NULL, line INTEGER NOT NULL,
+              status TEXT NOT NULL, output BLOB, original_tokens INTEGER NOT NULL DEFAULT 0,
+              compressed_tokens INTEGER NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0,
+              cached INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(shard, ordinal)) WITHOUT ROWID;
+            INSERT INTO records(shard, ordinal, line, status, original_tokens, compressed_tokens, seconds) VALUES (0, 0, 1, 'ok', 10, 4, 0.5);
+            """)
+    }
+    let store = try StateStore(url: url)
+    #expect(try store.recordRows(shards: [0]).map(\.originalTokens) == [10])
+    #expect(try store.sessionSpans(shards: [0]).isEmpty && store.recordSeconds(shards: [0]) == 0.5)
+    let session = try store.beginSession(started: 100, pid: 1)
+    try store.checkpoint(shard: 0, outcomes: [RecordOutcome(ordinal: 1, line: 2, kind: .done(output: [1], stats: RecordStats(
+        originalTokens: 8, compressedTokens: 2, seconds: 1, retention: "{}"), cached: false), started: 100, finished: 103)],
+        next: ShardProgress(status: "running", nextOrdinal: 2, nextOffset: 0, nextLine: 3), cacheEntries: [], session: session)
+    let spans = try store.sessionSpans(shards: [0])
+    #expect(spans.count == 1 && spans[session]?.start == 100 && spans[session]?.end == 103)
+    var version = 0
+    try store.db.query("SELECT version FROM schema_version") { version = $0.int(0) }
+    #expect(version == StateStore.schemaVersion)
 }
