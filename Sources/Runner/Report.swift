@@ -31,6 +31,8 @@ public struct DatasetReport: Codable, Sendable, Equatable {
     /// Records whose compression came from the content-addressed cache.
     public var cachedRecords: Int
     public var model: String
+    /// What `model:` resolved to (`plan.json`'s `model`): e.g. `lingua-mini` or the released repo id.
+    public var modelChoice: ModelChoice?
     public var settingsHash: String
     public var retention: RetentionSummary?
     public var accuracy: AccuracyReport?
@@ -40,6 +42,7 @@ public struct DatasetReport: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case dataset, records, tokens, ratio, rate, throughput, retention, accuracy, shards
         case cachedRecords = "cached_records", model, settingsHash = "settings_hash", rateByLength = "rate_by_length"
+        case modelChoice = "model_choice"
     }
 
     public init(dataset: String, records: Records, tokens: Tokens, ratio: Ratio, rate: Rate,
@@ -67,6 +70,7 @@ public struct DatasetReport: Codable, Sendable, Equatable {
         shards = try c.decode(Shards.self, forKey: .shards)
         cachedRecords = try c.decode(Int.self, forKey: .cachedRecords)
         model = try c.decode(String.self, forKey: .model)
+        modelChoice = try c.decodeIfPresent(ModelChoice.self, forKey: .modelChoice)
         settingsHash = try c.decode(String.self, forKey: .settingsHash)
         retention = try c.decodeIfPresent(RetentionSummary.self, forKey: .retention)
         accuracy = try c.decodeIfPresent(AccuracyReport.self, forKey: .accuracy)
@@ -88,6 +92,7 @@ public struct DatasetReport: Codable, Sendable, Equatable {
         try c.encode(shards, forKey: .shards)
         try c.encode(cachedRecords, forKey: .cachedRecords)
         try c.encode(model, forKey: .model)
+        try c.encodeIfPresent(modelChoice, forKey: .modelChoice)
         try c.encode(settingsHash, forKey: .settingsHash)
     }
 }

@@ -99,6 +99,7 @@ public struct ReportBuilder {
                 throughput: .init(seconds: seconds, tokensPerSecond: seconds > 0 ? Double(orig) / seconds : nil),
                 shards: .init(total: planned.count, done: shardsDone), cachedRecords: cached,
                 model: m.plan.inputs.modelFingerprint, settingsHash: m.plan.inputs.settingsHash)
+            report.modelChoice = m.plan.model
             report.retention = scores.isEmpty ? nil : RetentionSummary(scores)
             report.rateByLength = LengthBucketRate.buckets(rows.map { ($0.originalTokens, $0.compressedTokens) })
             var files: [Int: String] = [:]

@@ -138,4 +138,6 @@ final class SpanRequiringCompressor: ContextCompressor, @unchecked Sendable {
     #expect(!c.settingsSeen.isEmpty && c.settingsSeen.allSatisfy { $0 })
     let line = try #require(try f.outputLines().first)
     #expect(line.contains(plan.inputs.settingsHash))
+    let report = try JSONDecoder().decode(DatasetReport.self, from: Data(contentsOf: f.output.appendingPathComponent("reports/docs.json")))
+    #expect(report.modelChoice == plan.model)
 }
