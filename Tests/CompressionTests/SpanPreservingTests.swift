@@ -149,3 +149,24 @@ struct DropIdsModel: KeepProbabilityModel {
         #expect(a.align(["hello", "mars"], in: "Hello World") == nil)
     }
 }
+
+/// The same mode on the XLM-R family (Unigram pieces, `▁` word starts, the sentencepiece charsmap
+/// normaliser): a cased model, so only what the charsmap rewrites (full-width letters, ligatures)
+/// changes, and spans bring it back.
+@Suite struct SpanPreservingXLMRTests {
+    @Test func fullWidthAndLigaturesComeBack() throws {
+        let dir = FixturePaths.tinyXLMR
+        let tokenizer = try HFTokenizer(contentsOf: dir.appendingPathComponent("tokenizer.json"))
+        let c = PromptCompressor(family: .xlmRoberta, tokenizer: tokenizer, counter: try Cl100kCounter(),
+                                 model: DropIdsModel(), specialTokens: ["<s>", "</s>", "<unk>", "<pad>", "<mask>"],
+                                 fingerprint: "xlmr-test")
+        let text = "Hello Ｗorld, ﬁne day."
+        var s = SpanPreservingTests.settings(spans: false)
+        let ref = try c.compress(text, settings: s)
+        s.preserveSpans = true
+        let span = try c.compress(text, settings: s)
+        #expect(ref.compressedPrompt != text)
+        #expect(span.compressedPrompt == text)
+        #expect(span.labels == ref.labels)
+    }
+}
