@@ -75,6 +75,13 @@ import Corpus
         #expect(j.evaluation.retention && j.evaluation.targetLLM == nil)
     }
 
+    @Test func preserveSpansIsACompressionKey() throws {
+        let j = try Job.load(try job("name: n\nmanifests: [../Manifests/demo.yaml]\nmodel: auto\ncompression:\n  rate: 0.4\n  preserve_spans: true\n"), cwd: tmp.url)
+        #expect(j.compression.preserveSpans && j.compression.rate == 0.4)
+        try expectError("name: n\nmanifests: [../Manifests/demo.yaml]\nmodel: auto\ncompression:\n  preserve_spans: maybe\n",
+                        key: "compression.preserve_spans", line: 5, contains: "wrong type")
+    }
+
     @Test func targetLLMKeys() throws {
         let base = "name: n\nmanifests: [../Manifests/demo.yaml]\nmodel: auto\nevaluation:\n  target_llm:\n"
         let j = try Job.load(try job(base + """
