@@ -13,7 +13,9 @@ public struct ModelLoader: Sendable {
 
     public var factory: Factory
     public var environment: [String: String]
-    /// Folders searched for the embedded `lingua-mini` model (issue 8), in order.
+    /// Folders searched for the embedded `lingua-mini` model, in order: `LINGUA_MINI_MODEL` alone
+    /// when set, else `Models/lingua-mini` under the working directory and `lingua-mini` beside the
+    /// executable (where `Tools/lingua-mini/setup.sh` links it).
     public var embeddedCandidates: [URL]
 
     public init(factory: @escaping Factory, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -25,7 +27,8 @@ public struct ModelLoader: Sendable {
 
     static func defaultEmbeddedCandidates(_ env: [String: String]) -> [URL] {
         var out: [URL] = []
-        if let dir = env["LINGUA_MINI_MODEL"], !dir.isEmpty { out.append(URL(fileURLWithPath: dir)) }
+        // An explicit location replaces the search (and lets tests rule out a built lingua-mini).
+        if let dir = env["LINGUA_MINI_MODEL"], !dir.isEmpty { return [URL(fileURLWithPath: dir)] }
         out.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Models/lingua-mini"))
         let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
         out.append(exe.appendingPathComponent("lingua-mini"))

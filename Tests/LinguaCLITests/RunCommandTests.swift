@@ -24,11 +24,13 @@ import Glibc
         try h.writeCorpus(records: 3)
         let job = try h.writeJob(model: "auto")
         let cache = h.root.appendingPathComponent("empty-hub-cache")
-        let r = try h.run(["run", job.path], env: ["HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": cache.path, "LINGUA_MINI_MODEL": ""])
+        // A lingua-mini built beside the binary must not count: point the search at nothing.
+        let noMini = h.root.appendingPathComponent("no-lingua-mini")
+        let r = try h.run(["run", job.path], env: ["HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": cache.path, "LINGUA_MINI_MODEL": noMini.path])
         #expect(r.status == 1)
         #expect(r.stderr.split(separator: "\n").count == 1)
         #expect(r.stderr.contains("model: auto found neither the released checkpoint microsoft/llmlingua-2-bert-base-multilingual-cased-meetingbank"))
-        #expect(r.stderr.contains("lingua-mini") && r.stderr.contains("Tools/lingua-mini/setup.sh") && r.stderr.contains(cache.path))
+        #expect(r.stderr.contains(noMini.path) && r.stderr.contains("Tools/lingua-mini/setup.sh") && r.stderr.contains(cache.path))
     }
 
     @Test func aSecondRunOnABusyOutputIsRefused() throws {

@@ -68,6 +68,14 @@ import Compression
         #expect(choice == ModelChoice(requested: "auto", name: "lingua-mini", source: .embedded, location: mini.path))
     }
 
+    @Test func linguaMiniIsSearchedInTheWorkingDirectoryBesideTheBinaryOrWhereTheEnvironmentSays() {
+        #expect(ModelLoader.defaultEmbeddedCandidates(["LINGUA_MINI_MODEL": "/opt/mini"]) == [URL(fileURLWithPath: "/opt/mini")])
+        let found = ModelLoader.defaultEmbeddedCandidates([:]).map(\.path)
+        #expect(found.count == 2)
+        #expect(found.first == FileManager.default.currentDirectoryPath + "/Models/lingua-mini")
+        #expect(found.last?.hasSuffix("/lingua-mini") == true)
+    }
+
     @Test func autoTriesTheDownloadWhenOnlineThenLinguaMini() throws {
         let tmp = try TempFolder()
         let mini = tmp.url.appendingPathComponent("lingua-mini")

@@ -43,8 +43,16 @@ if [ "$BASE_ONLY" = 0 ]; then
 else
   STAMP_WANT="base-only"
 fi
+# `model: auto` also looks for lingua-mini beside the executable: link it there, so any working
+# directory finds it.
+link_beside_binary() {
+  if [ -x "$LINGUA" ]; then
+    ln -sfn "$ROOT/$MODEL" "$(dirname "$(readlink -f "$LINGUA")")/lingua-mini" 2>/dev/null || true
+  fi
+}
 if [ "$BASE_ONLY" = 0 ] && [ -f "$MODEL/.stamp" ] && [ "$(cat "$MODEL/.stamp")" = "$STAMP_WANT" ] \
    && [ -f "$MODEL/model.safetensors" ] && [ -f "$MODEL/config.json" ] && [ -f "$MODEL/tokenizer.json" ]; then
+  link_beside_binary
   say "ready in $MODEL"
   exit 0
 fi
@@ -94,4 +102,5 @@ for f in config.json tokenizer.json model.safetensors special_tokens_map.json to
   if [ -f "$TMP/assembled/$f" ]; then mv -f "$TMP/assembled/$f" "$MODEL/$f"; fi
 done
 echo "$STAMP_WANT" > "$MODEL/.stamp"
+link_beside_binary
 say "assembled in $MODEL (base $PKG==$VERSION + head $(sha "$MODEL/head.safetensors" | cut -c1-12))"
