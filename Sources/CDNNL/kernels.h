@@ -131,7 +131,7 @@ LINGUA_AVX512 static inline void lingua_softmax_avx512(float *p, long rows, long
 
 /// Per row: asymmetric u8 with the range widened to include 0 (so 0 is exact).
 LINGUA_AVX512 static inline void lingua_quantize_rows_avx512(const float *x, long rows, long k, long ldx,
-                                                               uint8_t *q, float *scales, int32_t *zeros) {
+                                                               uint8_t *q, float *scales, int32_t *zeros, int levels) {
     long full = k & ~15L;
     __mmask16 tail = (__mmask16)((1u << (k - full)) - 1);
     for (long row = 0; row < rows; row++) {
@@ -147,14 +147,14 @@ LINGUA_AVX512 static inline void lingua_quantize_rows_avx512(const float *x, lon
             lo = _mm512_min_ps(lo, v); hi = _mm512_max_ps(hi, v);
         }
         float mn = _mm512_reduce_min_ps(lo), mx = _mm512_reduce_max_ps(hi);
-        float scale = (mx - mn) / 255.0f;
+        float scale = (mx - mn) / (float)levels;
         if (!(scale > 0)) scale = 1.0f;
         int32_t zero = (int32_t)lrintf(-mn / scale);
         scales[row] = scale;
         zeros[row] = zero;
         __m512 inv = _mm512_set1_ps(1.0f / scale);
         __m512i vz = _mm512_set1_epi32(zero);
-        __m512i top = _mm512_set1_epi32(255), bottom = _mm512_setzero_si512();
+        __m512i top = _mm512_set1_epi32(levels), bottom = _mm512_setzero_si512();
         for (long i = 0; i < k; i += 16) {
             __mmask16 m = i + 16 <= k ? (__mmask16)0xFFFF : tail;
             __m512 v = _mm512_maskz_loadu_ps(m, px + i);
@@ -166,11 +166,11 @@ LINGUA_AVX512 static inline void lingua_quantize_rows_avx512(const float *x, lon
 }
 
 /// out[i][j] = (c[i][j] - zero[i]·colSum[j]) · rowScale[i] · colScale[j] + bias[j].
-LINGUA_AVX512 static inline void lingua_dequantize_avx512(const int32_t *c, long rows, long n, const float *rowScale,
+LINGUA_AVX512 static inline void lingua_dequantize_avx512(const int32_t *c, long ldc, long rows, long n, const float *rowScale,
                                                             const int32_t *rowZero, const float *colScale,
                                                             const int32_t *colSum, const float *bias, float *out, long ldo) {
     for (long row = 0; row < rows; row++) {
-        const int32_t *pc = c + row * n;
+        const int32_t *pc = c + row * ldc;
         float *po = out + row * ldo;
         __m512i z = _mm512_set1_epi32(rowZero[row]);
         __m512 s = _mm512_set1_ps(rowScale[row]);
@@ -183,9 +183,46 @@ LINGUA_AVX512 static inline void lingua_dequantize_avx512(const int32_t *c, long
         }
     }
 }
+
+/// Symmetric per-row int8 weights (see lingua_quantize_weight_rows).
+LINGUA_AVX512 static inline void lingua_quantize_weight_rows_avx512(const float *w, long rows, long k, int8_t *q,
+                                                                      float *scales, int32_t *sums) {
+    for (long row = 0; row < rows; row++) {
+        const float *pw = w + row * k;
+        __m512 big = _mm512_setzero_ps();
+        for (long i = 0; i < k; i += 16) {
+            __mmask16 m = i + 16 <= k ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - i)) - 1);
+            big = _mm512_max_ps(big, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, pw + i)));
+        }
+        float largest = _mm512_reduce_max_ps(big);
+        float scale = largest > 0 ? largest / 127.0f : 1.0f;
+        __m512 inv = _mm512_set1_ps(1.0f / scale);
+        __m512i total = _mm512_setzero_si512();
+        __m512i lo = _mm512_set1_epi32(-127), hi = _mm512_set1_epi32(127);
+        for (long i = 0; i < k; i += 16) {
+            __mmask16 m = i + 16 <= k ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - i)) - 1);
+            __m512i v = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, pw + i), inv));
+            v = _mm512_maskz_mov_epi32(m, _mm512_min_epi32(_mm512_max_epi32(v, lo), hi));
+            total = _mm512_add_epi32(total, v);
+            _mm512_mask_cvtepi32_storeu_epi8(q + row * k + i, m, v);
+        }
+        scales[row] = scale;
+        sums[row] = _mm512_reduce_add_epi32(total);
+    }
+}
 #endif
 
 // MARK: entry points
+
+/// Activation levels for u8·s8 GEMM: 255 with AVX-512 VNNI (exact 32-bit accumulation); 127 without,
+/// where oneDNN's vpmaddubsw path would saturate pairs of 255·127 products in 16 bits.
+static inline int lingua_activation_levels(void) {
+#if defined(__x86_64__)
+    return __builtin_cpu_supports("avx512vnni") ? 255 : 127;
+#else
+    return 127;
+#endif
+}
 
 /// Exact (erf) GELU in place.
 static inline void lingua_gelu(float *p, long count) {
@@ -212,17 +249,18 @@ static inline void lingua_softmax_rows(float *p, long rows, long n) {
 }
 
 /// Dynamic per-row asymmetric quantisation of x[rows × k] (row stride ldx) to u8 q[rows × k]:
-/// q = clamp(round(x / scale) + zero, 0, 255), range [min(x, 0), max(x, 0)] mapped onto 0...255.
+/// q = clamp(round(x / scale) + zero, 0, levels), range [min(x, 0), max(x, 0)] mapped onto 0...levels
+/// (`lingua_activation_levels()`).
 static inline void lingua_quantize_rows(const float *x, long rows, long k, long ldx,
-                                        uint8_t *q, float *scales, int32_t *zeros) {
+                                        uint8_t *q, float *scales, int32_t *zeros, int levels) {
 #if defined(__x86_64__)
-    if (LINGUA_HAS_AVX512()) { lingua_quantize_rows_avx512(x, rows, k, ldx, q, scales, zeros); return; }
+    if (LINGUA_HAS_AVX512()) { lingua_quantize_rows_avx512(x, rows, k, ldx, q, scales, zeros, levels); return; }
 #endif
     for (long row = 0; row < rows; row++) {
         const float *px = x + row * ldx;
         float mn = 0, mx = 0;
         for (long i = 0; i < k; i++) { if (px[i] < mn) mn = px[i]; if (px[i] > mx) mx = px[i]; }
-        float scale = (mx - mn) / 255.0f;
+        float scale = (mx - mn) / (float)levels;
         if (!(scale > 0)) scale = 1.0f;
         int32_t zero = (int32_t)lrintf(-mn / scale);
         float inv = 1.0f / scale;
@@ -230,25 +268,49 @@ static inline void lingua_quantize_rows(const float *x, long rows, long k, long 
         zeros[row] = zero;
         for (long i = 0; i < k; i++) {
             long v = lrintf(px[i] * inv) + zero;
-            q[row * k + i] = (uint8_t)(v < 0 ? 0 : (v > 255 ? 255 : v));
+            q[row * k + i] = (uint8_t)(v < 0 ? 0 : (v > levels ? levels : v));
         }
     }
 }
 
 /// Dequantises the int32 product of `lingua_quantize_rows` activations and per-column int8 weights:
-/// out[i][j] (row stride ldo) = (c[i][j] - rowZero[i]·colSum[j]) · rowScale[i] · colScale[j] + bias[j].
-static inline void lingua_dequantize(const int32_t *c, long rows, long n, const float *rowScale, const int32_t *rowZero,
+/// out[i][j] (row stride ldo) = (c[i][j] (row stride ldc) - rowZero[i]·colSum[j]) · rowScale[i] · colScale[j] + bias[j].
+static inline void lingua_dequantize(const int32_t *c, long ldc, long rows, long n, const float *rowScale, const int32_t *rowZero,
                                      const float *colScale, const int32_t *colSum, const float *bias,
                                      float *out, long ldo) {
 #if defined(__x86_64__)
     if (LINGUA_HAS_AVX512()) {
-        lingua_dequantize_avx512(c, rows, n, rowScale, rowZero, colScale, colSum, bias, out, ldo);
+        lingua_dequantize_avx512(c, ldc, rows, n, rowScale, rowZero, colScale, colSum, bias, out, ldo);
         return;
     }
 #endif
     for (long i = 0; i < rows; i++)
         for (long j = 0; j < n; j++)
-            out[i * ldo + j] = (float)(c[i * n + j] - rowZero[i] * colSum[j]) * rowScale[i] * colScale[j] + bias[j];
+            out[i * ldo + j] = (float)(c[i * ldc + j] - rowZero[i] * colSum[j]) * rowScale[i] * colScale[j] + bias[j];
+}
+
+/// Symmetric per-row int8 quantisation of weights w[rows × k]: scale = max|w| / 127 (1 for a zero row),
+/// q = clamp(round(w / scale), -127, 127), sums[row] = Σ q (for the activation zero points).
+static inline void lingua_quantize_weight_rows(const float *w, long rows, long k, int8_t *q, float *scales, int32_t *sums) {
+#if defined(__x86_64__)
+    if (LINGUA_HAS_AVX512()) { lingua_quantize_weight_rows_avx512(w, rows, k, q, scales, sums); return; }
+#endif
+    for (long row = 0; row < rows; row++) {
+        const float *pw = w + row * k;
+        float largest = 0;
+        for (long i = 0; i < k; i++) { float a = fabsf(pw[i]); if (a > largest) largest = a; }
+        float scale = largest > 0 ? largest / 127.0f : 1.0f;
+        float inv = 1.0f / scale;
+        int32_t total = 0;
+        for (long i = 0; i < k; i++) {
+            long v = lrintf(pw[i] * inv);
+            v = v < -127 ? -127 : (v > 127 ? 127 : v);
+            q[row * k + i] = (int8_t)v;
+            total += (int32_t)v;
+        }
+        scales[row] = scale;
+        sums[row] = total;
+    }
 }
 
 #endif

@@ -18,6 +18,8 @@ enum EncoderBench {
         var gemmOnly = false
         var skipGemm = false
         var policies: [Policy] = [.oneWorkerTwoThreads, .twoWorkersOneThread]
+        var precisions: [EncoderPrecision] = [.fp32]
+        var plan = Int8Plan.standard
     }
 
     static func run(_ args: [String]) throws {
@@ -36,6 +38,12 @@ enum EncoderBench {
             case "--short": options.shortRecords = Int(try value()) ?? 40
             case "--short-length": options.shortLength = Int(try value()) ?? 64
             case "--repeats": options.repeats = Int(try value()) ?? 2
+            case "--precision":
+                options.precisions = try value().split(separator: ",").map { item in
+                    guard let p = EncoderPrecision(rawValue: String(item)) else { throw BenchError("unknown precision \(item)") }
+                    return p
+                }
+            case "--plan": options.plan = try Int8Plan(parsing: try value())
             case "--gemm-only": options.gemmOnly = true
             case "--skip-gemm": options.skipGemm = true
             case "--policy":
@@ -112,9 +120,9 @@ enum EncoderBench {
                            reference: ReferenceTimes?) throws {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let loadStart = now()
-        let model = try TokenClassifier.load(directory: URL(fileURLWithPath: path))
+        let fp32Model = try TokenClassifier.load(directory: URL(fileURLWithPath: path))
         let loadSeconds = now() - loadStart
-        let config = model.config
+        let config = fp32Model.config
         var rng = SplitMix(seed: 42)
         let vocab = UInt64(config.vocabSize - 10)
         func sequence(_ length: Int) -> [Int32] {
@@ -128,11 +136,18 @@ enum EncoderBench {
         let shortTokens = short.reduce(0) { $0 + $1.count }
         // Touch the weights once (first forward), so timings are steady-state.
         let firstStart = now()
-        _ = try model.logits([long[0]])
+        _ = try fp32Model.logits([long[0]])
         let firstSeconds = now() - firstStart
         let flopPerLong = forwardFLOP(config, lengths: long.map(\.count))
         let weightsMB = Double((try? FileManager.default.attributesOfItem(atPath: path + "/model.safetensors")[.size] as? Int) ?? 0) / 1_048_576
 
+        for precision in options.precisions {
+        let quantiseStart = now()
+        let model = fp32Model.with(precision: precision, plan: options.plan)
+        if precision == .int8 {
+            _ = try model.logits([long[0]])
+            print("(\(name): int8 plan \(options.plan): quantised in \(String(format: "%.2f", now() - quantiseStart)) s, \(fmt(Double(model.int8ByteCount) / 1_048_576)) MB)")
+        }
         for policy in options.policies {
             let longSeconds = try best(options.repeats) { try policy.run(model, long) }
             let shortSeconds = try best(options.repeats) { try policy.run(model, short) }
@@ -150,8 +165,10 @@ enum EncoderBench {
                 ratioLong = String(format: "%.2f", longRate / rl)
                 ratioShort = String(format: "%.2f", shortRate / rs)
             }
-            print("\(name) | \(String(format: "%.3f / %.2f", loadSeconds, firstSeconds)) | \(policy.rawValue) | \(fmt(longRate)) | \(fmt(shortRate)) | \(String(format: "%.0f%%", efficiency * 100)) | \(refLong) | \(refShort) | \(ratioLong) | \(ratioShort) | \(fmt(peakRSSMB())) | \(fmt(weightsMB))")
+            let effText = precision == .fp32 ? String(format: "%.0f%%", efficiency * 100) : "-"
+            print("\(name) | \(String(format: "%.3f / %.2f", loadSeconds, firstSeconds)) | \(precision.rawValue) \(policy.rawValue) | \(fmt(longRate)) | \(fmt(shortRate)) | \(effText) | \(refLong) | \(refShort) | \(ratioLong) | \(ratioShort) | \(fmt(peakRSSMB())) | \(fmt(weightsMB))")
             fflush(nil)
+        }
         }
     }
 
