@@ -243,7 +243,7 @@ def lingua_rows(bench, model_dir, repeats, flips_too):
         total = [0, 0]
         for line in out.splitlines():
             cells = [c.strip() for c in line.split("|")]
-            if len(cells) == 8 and cells[0] == os.path.basename(model_dir):
+            if len(cells) >= 8 and cells[0] == os.path.basename(model_dir) and cells[5].isdigit():
                 total[0] += int(cells[6]); total[1] += int(cells[5])
         if total[1] and "int8" in rows:
             rows["int8"]["flips"] = total[0] / total[1]
