@@ -16,8 +16,9 @@ import TestSupport
         #expect(try Int8Plan(parsing: "none") == Int8Plan())
         #expect(Int8Plan().description == "none")
         #expect(throws: EncoderError.self) { try Int8Plan(parsing: "attention") }
-        #expect(Int8Plan.standard.isInt8(.qkv, layer: 0, of: 12))
-        #expect(!Int8Plan.standard.isInt8(.qkv, layer: 11, of: 12))
+        #expect(Int8Plan.standard.isInt8(.qkv, layer: 11, of: 12))
+        #expect(!Int8Plan(fp32Layers: [-1]).isInt8(.qkv, layer: 11, of: 12))
+        #expect(Int8Plan(fp32Layers: [-1]).isInt8(.qkv, layer: 10, of: 12))
         #expect(!plan.isInt8(.intermediate, layer: 0, of: 3) && plan.isInt8(.intermediate, layer: 1, of: 3))
     }
 
