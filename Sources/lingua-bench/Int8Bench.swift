@@ -16,7 +16,7 @@ enum Int8Bench {
         let texts = try files.flatMap(loadTexts)
         guard !models.isEmpty, !texts.isEmpty else { throw BenchError("int8: give --models and --texts") }
         print("## int8 vs fp32 word keep/drop agreement (\(texts.count) texts from \(files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")))")
-        print("model | int8 plan (fp32 parts/layers) | quantise s | int8 MB | rate | words | flips | agreement | p99 abs Δ word prob | with fp32 re-scoring of texts having a word within ± of a chunk threshold")
+        print("model | int8 plan (fp32 parts/layers) | quantise s | int8 MB | rate | words | flips | agreement | p99 abs Δ word prob / fp32 spread | with fp32 re-scoring of texts having a word within ± of a chunk threshold")
         print("---|---|---|---|---|---|---|---|---|---")
         for path in models {
             let name = URL(fileURLWithPath: path).lastPathComponent
@@ -49,7 +49,7 @@ enum Int8Bench {
                         rescoring.append(String(format: "±%g: %.2f%% (%.0f%% re-run)", margin,
                                                 100 * Double(words - left) / Double(max(words, 1)), 100 * share))
                     }
-                    print("\(name) | \(plan) | \(String(format: "%.2f", seconds)) | \(fmt(Double(quantized.int8ByteCount) / 1_048_576)) | \(rate) | \(words) | \(flips) | \(String(format: "%.2f%%", agreement)) | \(String(format: "%.4f", p99)) | \(rescoring.joined(separator: "; "))")
+                    print("\(name) | \(plan) | \(String(format: "%.2f", seconds)) | \(fmt(Double(quantized.int8ByteCount) / 1_048_576)) | \(rate) | \(words) | \(flips) | \(String(format: "%.2f%%", agreement)) | \(String(format: "%.4f / %.4f", p99, spread(reference))) | \(rescoring.joined(separator: "; "))")
                     fflush(nil)
                 }
             }
@@ -57,7 +57,19 @@ enum Int8Bench {
     }
 
     /// Word labels per text; a text the reference would crash on (e.g. no words) gives an empty row on both sides.
-    static let margins = [0.0005, 0.001, 0.002, 0.005]
+    static let margins = [0.0001, 0.0002, 0.0005, 0.001]
+
+    /// Median over texts of the standard deviation of the fp32 word probabilities inside the text:
+    /// how far apart the words the threshold has to separate are.
+    static func spread(_ reference: [Scored]) -> Double {
+        let deviations = reference.compactMap { s -> Double? in
+            guard s.probabilities.count > 1 else { return nil }
+            let mean = s.probabilities.reduce(0, +) / Double(s.probabilities.count)
+            let variance = s.probabilities.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(s.probabilities.count)
+            return variance.squareRoot()
+        }.sorted()
+        return deviations.isEmpty ? 0 : deviations[deviations.count / 2]
+    }
 
     /// Words and flips against fp32; with `rescore`, a text with any int8 word probability within
     /// `rescore` of one of its chunk thresholds takes the fp32 labels (what re-running it in fp32 gives).
@@ -71,8 +83,9 @@ enum Int8Bench {
         return (words, flips)
     }
 
+    /// A word within `margin` of a chunk threshold, other than the word(s) the percentile landed on.
     static func isNear(_ s: Scored, margin: Double) -> Bool {
-        s.probabilities.contains { p in s.thresholds.contains { abs(p - $0) <= margin } }
+        s.probabilities.contains { p in s.thresholds.contains { p != $0 && abs(p - $0) <= margin } }
     }
 
     /// Share of words in texts that `count(_:_:rescore:)` re-runs in fp32.
