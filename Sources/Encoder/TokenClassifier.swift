@@ -18,6 +18,8 @@ public final class TokenClassifier: Sendable {
     let int8: Int8Weights?
     /// u8 activation levels of the int8 path (255 with VNNI, 127 without; see kernels.h).
     let activationLevels: Int32
+    /// Scratch memory reused between calls (each call still holds its own while it runs).
+    let scratchPool = ScratchPool()
 
     /// `fp32`, or `int8` when this instance runs its dense layers in int8 (see `quantized(_:)`).
     public var precision: EncoderPrecision { int8 == nil ? .fp32 : .int8 }
@@ -164,7 +166,11 @@ public final class TokenClassifier: Sendable {
             if tokens == 0 {
                 results.append(contentsOf: lengths.map { _ in [] })
             } else {
-                let scratch = try Scratch(config: config, tokens: tokens, longest: lengths.max() ?? 0, int8: int8 != nil)
+                // Sized for any pack (untouched pages of the anonymous mapping cost no memory), so
+                // pooled scratches fit every later pack.
+                let scratch = try scratchPool.take(config: config, tokens: max(tokens, maxPackTokens),
+                                                   longest: max(lengths.max() ?? 0, maxSequenceLength), int8: int8 != nil)
+                defer { scratchPool.give(scratch) }
                 try encode(pack, keyMasks: packMasks, scratch: scratch)
                 results.append(contentsOf: try head(scratch.hidden, tokens, lengths))
             }

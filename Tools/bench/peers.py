@@ -145,7 +145,7 @@ def build_engines(model_dir, config, model, threads, work, calibration):
         if not os.path.exists(raw):
             export_onnx(model, raw, config.model_type)
         opt = optimize_model(raw, model_type="bert", num_heads=config.num_attention_heads, hidden_size=config.hidden_size)
-        opt.save_model_to_file(fused)
+        opt.save_model_to_file(fused, use_external_data_format=config.hidden_size >= 1024)  # xlmr-large > 2 GB
         return ort_engine(fused, threads)
 
     yield "ONNX Runtime fp32 (bert fusion)", "fp32", ort_fp32
@@ -164,7 +164,7 @@ def build_engines(model_dir, config, model, threads, work, calibration):
         out = os.path.join(work, "model.int8.onnx")
         import onnx
 
-        quantize_dynamic(src, out, weight_type=QuantType.QInt8,
+        quantize_dynamic(src, out, weight_type=QuantType.QInt8, use_external_data_format=config.hidden_size >= 1024,
                          extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
         return ort_engine(out, threads)
 
