@@ -45,6 +45,14 @@ enum EncoderBench {
                 }
             case "--plan": options.plan = try Int8Plan(parsing: try value())
             case "--gemm-only": options.gemmOnly = true
+            case "--gemm-layouts":
+                // dnnl_sgemm, 1 thread, weights as PyTorch stores them (Bᵀ) against a transposed copy (B).
+                GEMM.setThreadsForCurrentThread(1)
+                print("m | k | n | GFLOP/s B transposed (PyTorch layout) | GFLOP/s B plain")
+                for (m, k, n) in [(2048, 768, 768), (2048, 768, 3072), (2048, 3072, 768), (2048, 1024, 4096), (2048, 4096, 1024)] {
+                    print("\(m) | \(k) | \(n) | \(fmt(try gemmRate(m: m, k: k, n: n))) | \(fmt(try gemmRate(m: m, k: k, n: n, transposeB: false)))")
+                }
+                return
             case "--skip-gemm": options.skipGemm = true
             case "--policy":
                 let v = try value()
@@ -97,7 +105,7 @@ enum EncoderBench {
         return best
     }
 
-    static func gemmRate(m: Int, k: Int, n: Int) throws -> Double {
+    static func gemmRate(m: Int, k: Int, n: Int, transposeB: Bool = true) throws -> Double {
         let a = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
         let b = UnsafeMutablePointer<Float>.allocate(capacity: n * k)
         let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
@@ -106,10 +114,11 @@ enum EncoderBench {
         for i in 0..<(n * k) { b[i] = Float(i % 7) * 0.01 }
         let flop = 2.0 * Double(m * n * k)
         let reps = max(3, Int(3e10 / flop))
-        try GEMM.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, transposeB: true, beta: 0, c: c, ldc: n)
+        let ldb = transposeB ? k : n
+        try GEMM.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: ldb, transposeB: transposeB, beta: 0, c: c, ldc: n)
         let start = now()
         for _ in 0..<reps {
-            try GEMM.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, transposeB: true, beta: 0, c: c, ldc: n)
+            try GEMM.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: ldb, transposeB: transposeB, beta: 0, c: c, ldc: n)
         }
         return flop * Double(reps) / (now() - start) / 1e9
     }
