@@ -1,1 +1,2 @@
 #include <dnnl.h>
+#include "kernels.h"

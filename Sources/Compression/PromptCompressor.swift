@@ -18,17 +18,24 @@ public final class PromptCompressor: ContextCompressor {
     let engine: LLMLingua2
 
     /// A model directory or a Hugging Face repo id (`microsoft/llmlingua-2-xlm-roberta-large-meetingbank`).
-    public convenience init(model: String, resolver: ModelResolver = .init(), maxBatchSize: Int = 50) throws {
+    /// `precision: .int8` runs the encoder's dense layers in int8 (`Int8Plan.standard`); results then
+    /// differ from llmlingua's, and the fingerprint says so (`…+int8:<plan>`).
+    public convenience init(model: String, resolver: ModelResolver = .init(), maxBatchSize: Int = 50,
+                            precision: EncoderPrecision = .fp32) throws {
         let resolved = try resolver.resolve(model)
-        try self.init(directory: resolved.directory, fingerprint: resolved.fingerprint, maxBatchSize: maxBatchSize)
+        try self.init(directory: resolved.directory, fingerprint: resolved.fingerprint, maxBatchSize: maxBatchSize,
+                      precision: precision)
     }
 
     /// A model directory with `config.json`, `tokenizer.json` and `model.safetensors`.
-    public convenience init(directory: URL, fingerprint: String? = nil, maxBatchSize: Int = 50) throws {
+    public convenience init(directory: URL, fingerprint: String? = nil, maxBatchSize: Int = 50,
+                            precision: EncoderPrecision = .fp32) throws {
         let b = try Self.loadBackends(directory: directory)
+        let classifier = b.classifier.with(precision: precision)
+        let suffix = classifier.int8Plan.map { "+int8:\($0)" } ?? ""
         self.init(family: b.family, tokenizer: b.tokenizer, counter: try Cl100kCounter(),
-                  model: ClassifierModel(b.classifier), specialTokens: b.specialTokens,
-                  fingerprint: try fingerprint ?? ModelFingerprint.compute(directory: directory),
+                  model: ClassifierModel(classifier), specialTokens: b.specialTokens,
+                  fingerprint: try (fingerprint ?? ModelFingerprint.compute(directory: directory)) + suffix,
                   directory: directory, maxBatchSize: maxBatchSize,
                   declaration: try ModelDeclaration.load(directory: directory))
     }

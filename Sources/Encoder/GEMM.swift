@@ -24,6 +24,21 @@ public enum GEMM {
         }
     }
 
+    /// C[m×n] (int32) = A[m×k] (u8, row-major) · Bᵀ, with B an int8 [n×k] matrix (a quantised
+    /// PyTorch `Linear` weight): oneDNN's `dnnl_gemm_u8s8s32` (AVX-512 VNNI here), no offsets.
+    @inline(__always)
+    static func gemmU8S8(m: Int, n: Int, k: Int, a: UnsafePointer<UInt8>, b: UnsafePointer<Int8>,
+                         c: UnsafeMutablePointer<Int32>) throws {
+        guard m > 0, n > 0 else { return }
+        var zero: Int32 = 0
+        let status = dnnl_gemm_u8s8s32(CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "T")), CChar(UInt8(ascii: "F")),
+                                       dnnl_dim_t(m), dnnl_dim_t(n), dnnl_dim_t(k), 1, a, dnnl_dim_t(k), 0,
+                                       b, dnnl_dim_t(k), 0, 0, c, dnnl_dim_t(n), &zero)
+        guard status == dnnl_success else {
+            throw EncoderError(.invalidInput, "dnnl_gemm_u8s8s32 failed with status \(status.rawValue) for m=\(m) n=\(n) k=\(k)")
+        }
+    }
+
     private typealias SetThreads = @convention(c) (Int32) -> Void
     private typealias GetThreads = @convention(c) () -> Int32
 

@@ -1,3 +1,5 @@
+import CDNNL
+
 /// Vectorised element-wise and row-wise kernels of the forward pass (everything except GEMM).
 /// They use SIMD16<Float> with plain `*`/`+` (a default build turns `addingProduct` into per-lane
 /// `fmaf` calls) and follow PyTorch's CPU formulas so results agree to float rounding.
@@ -13,46 +15,10 @@ enum Kernels {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
     }
 
-    /// e^x (Cephes single-precision polynomial, about 1 ulp; exactly 0 below -87.34 as for -inf).
-    /// Scalar on purpose: plain arithmetic, selects and bit casts, so LLVM vectorises the loops
-    /// that call it, while SIMD-type masks and min/max are lowered lane by lane.
-    @inline(__always) static func exp(_ input: Float) -> Float {
-        let x = input < -87.33654 ? -87.33654 : (input > 88.37626 ? 88.37626 : input)
-        let magic: Float = 12582912.0  // 1.5 * 2^23: adding it rounds to an integer
-        let shifted = x * 1.44269504088896341 + magic
-        let n = shifted - magic
-        var r = x - n * 0.693359375
-        r = r - n * -2.12194440e-4
-        var p: Float = 1.9875691500e-4
-        p = p * r + 1.3981999507e-3
-        p = p * r + 8.3334519073e-3
-        p = p * r + 4.1665795894e-2
-        p = p * r + 1.6666665459e-1
-        p = p * r + 5.0000001201e-1
-        p = p * (r * r) + r + 1
-        let exponent = Int32(bitPattern: shifted.bitPattern) &- 0x4B40_0000  // n, from the low mantissa bits
-        let scale = Float(bitPattern: UInt32(bitPattern: (exponent &+ 127) &<< 23))
-        return input < -87.33654 ? 0 : p * scale
-    }
-
-    /// erf(x) as ATen's Vectorized<float>::erf computes it (A&S 7.1.26, |error| < 1.5e-7).
-    @inline(__always) static func erf(_ x: Float) -> Float {
-        let a = x < 0 ? -x : x
-        let t = 1 / (0.3275911 * a + 1)
-        var r: Float = 1.061405429 * t + -1.453152027
-        r = r * t + 1.421413741
-        r = r * t + -0.284496736
-        r = r * t + 0.254829592
-        let y = 1 - (exp(-(x * x)) * t) * r
-        return x < 0 ? -y : y
-    }
-
-    /// Exact GELU in place: 0.5·x·(1 + erf(x/√2)), as torch's vectorised kernel orders it.
+    /// Exact GELU in place: 0.5·x·(1 + erf(x/√2)) with ATen's erf (A&S 7.1.26) and Cephes expf,
+    /// as torch's vectorised kernel orders it (AVX-512 C kernel in CDNNL/kernels.h).
     static func gelu(_ p: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count {
-            let x = p[i]
-            p[i] = (x * 0.5) * (1 + erf(x * 0.70710678118654752440))
-        }
+        lingua_gelu(p, count)
     }
 
     /// Copies `bias` into each of `rows` rows of `out` (row stride `columns`), ready for GEMM with beta = 1.
@@ -104,7 +70,6 @@ enum Kernels {
         }
     }
 
-    /// Row-wise softmax in place over `rows` rows of length `n` (stride `n`): max, exp(x - max), sum, scale.
     /// Adds the float32 minimum to the given columns of every row, as PyTorch's extended attention
     /// mask does, so those keys get exactly zero weight after the softmax (unless a whole row is masked).
     static func maskColumns(_ p: UnsafeMutablePointer<Float>, rows: Int, columns n: Int, masked: [Int]) {
@@ -115,17 +80,9 @@ enum Kernels {
         }
     }
 
+    /// Row-wise softmax in place over `rows` rows of length `n` (stride `n`): max, exp(x - max), sum, scale
+    /// (AVX-512 C kernel in CDNNL/kernels.h).
     static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, columns n: Int) {
-        for row in 0..<rows {
-            let pr = p + row * n
-            var m = -Float.infinity
-            for i in 0..<n where pr[i] > m { m = pr[i] }
-            for i in 0..<n { pr[i] = exp(pr[i] - m) }
-            let inv = 1 / sum(pr, count: n)
-            let vinv = V(repeating: inv)
-            var i = 0
-            while i + width <= n { store(load(pr + i) * vinv, pr + i); i += width }
-            while i < n { pr[i] *= inv; i += 1 }
-        }
+        lingua_softmax_rows(p, rows, n)
     }
 }

@@ -1,3 +1,4 @@
+import CDNNL
 import Foundation
 
 /// A BERT or XLM-RoBERTa token classifier (LLMLingua-2's model) loaded from a checkpoint directory.
@@ -13,6 +14,19 @@ public final class TokenClassifier: Sendable {
     public let maxPackTokens: Int
     let weights: EncoderWeights
     let checkpointPath: String
+    /// Int8 copies of the dense weights (nil: the fp32 path).
+    let int8: Int8Weights?
+    /// u8 activation levels of the int8 path (255 with VNNI, 127 without; see kernels.h).
+    let activationLevels: Int32
+    /// Scratch memory reused between calls (each call still holds its own while it runs).
+    let scratchPool = ScratchPool()
+
+    /// `fp32`, or `int8` when this instance runs its dense layers in int8 (see `quantized(_:)`).
+    public var precision: EncoderPrecision { int8 == nil ? .fp32 : .int8 }
+    /// The int8 plan (which dense layers stay fp32), nil for fp32.
+    public var int8Plan: Int8Plan? { int8?.plan }
+    /// Bytes of int8 weight copies this instance holds (0 for fp32).
+    public var int8ByteCount: Int { int8?.byteCount ?? 0 }
 
     /// Longest sequence the position table allows (512 for both released families).
     public var maxSequenceLength: Int {
@@ -33,6 +47,32 @@ public final class TokenClassifier: Sendable {
         self.hasClassifier = weights.classifier != nil
         self.maxPackTokens = max(maxPackTokens, 1)
         self.checkpointPath = checkpoint.path
+        self.int8 = nil
+        self.activationLevels = 0
+    }
+
+    private init(sharing other: TokenClassifier, int8: Int8Weights?) {
+        config = other.config
+        weights = other.weights
+        hasClassifier = other.hasClassifier
+        maxPackTokens = other.maxPackTokens
+        checkpointPath = other.checkpointPath
+        self.int8 = int8
+        activationLevels = Int32(lingua_activation_levels())
+    }
+
+    /// The same model with its dense layers in int8 under `plan` (quantised now, once; the fp32
+    /// weights stay shared). Logits move by quantisation error: use for `precision: int8` only.
+    public func quantized(_ plan: Int8Plan = .standard) -> TokenClassifier {
+        TokenClassifier(sharing: self, int8: Int8Weights(weights, plan: plan))
+    }
+
+    /// This model at `precision` (`self` for fp32 or when already int8 with the same plan).
+    public func with(precision: EncoderPrecision, plan: Int8Plan = .standard) -> TokenClassifier {
+        switch precision {
+        case .fp32: return int8 == nil ? self : TokenClassifier(sharing: self, int8: nil)
+        case .int8: return int8?.plan == plan ? self : quantized(plan)
+        }
     }
 
     /// Per sequence, the logits as a flat row-major [length × numLabels] array.
@@ -126,7 +166,11 @@ public final class TokenClassifier: Sendable {
             if tokens == 0 {
                 results.append(contentsOf: lengths.map { _ in [] })
             } else {
-                let scratch = try Scratch(config: config, tokens: tokens, longest: lengths.max() ?? 0)
+                // Sized for any pack (untouched pages of the anonymous mapping cost no memory), so
+                // pooled scratches fit every later pack.
+                let scratch = try scratchPool.take(config: config, tokens: max(tokens, maxPackTokens),
+                                                   longest: max(lengths.max() ?? 0, maxSequenceLength), int8: int8 != nil)
+                defer { scratchPool.give(scratch) }
                 try encode(pack, keyMasks: packMasks, scratch: scratch)
                 results.append(contentsOf: try head(scratch.hidden, tokens, lengths))
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Compression
+import Encoder
 import Foundation
 import Logging
 import Runner
@@ -17,6 +18,9 @@ struct CompressCommand: ParsableCommand {
 
     @Option(name: .long, help: "Model directory, Hugging Face repo id, or auto (the released mBERT checkpoint, else lingua-mini).")
     var model: String
+
+    @Option(name: .long, help: "Encoder arithmetic: fp32 (default, byte-identical to llmlingua) or int8 (faster, ~99.5% of keep/drop decisions identical).")
+    var precision: String = "fp32"
 
     @Option(name: .long, help: "Fraction of tokens to keep (default 0.5).")
     var rate: Double?
@@ -58,6 +62,7 @@ struct CompressCommand: ParsableCommand {
     var out: String?
 
     func validate() throws {
+        if EncoderPrecision(rawValue: precision) == nil { throw ValidationError("--precision is fp32 or int8, not \(precision)") }
         if rate != nil && targetToken != nil { throw ValidationError("give --rate or --target-token, not both") }
         if cases != nil && input != nil { throw ValidationError("--input and --cases cannot be combined") }
         if out != nil && cases == nil { throw ValidationError("--out goes with --cases") }
@@ -68,17 +73,18 @@ struct CompressCommand: ParsableCommand {
     }
 
     func run() throws {
+        let chosenPrecision = EncoderPrecision(rawValue: precision) ?? .fp32
         let compressor: PromptCompressor
         if model == "auto" {
             // As a job's `model: auto`: the released checkpoint, else lingua-mini (says which on stderr).
             CLILogging.bootstrapOnce
             var logger = Logger(label: "lingua.compress")
             logger.logLevel = CLILogging.levelFromEnvironment
-            let loaded = try ModelLoader(factory: ModelFactory.load).loadChoosing(.auto, logger: logger)
+            let loaded = try ModelLoader(factory: ModelFactory.loader(precision: chosenPrecision)).loadChoosing(.auto, logger: logger)
             guard let c = loaded.compressor as? PromptCompressor else { throw CLIFailure("model: auto gave no compressor") }
             compressor = c
         } else {
-            do { compressor = try PromptCompressor(model: model) } catch {
+            do { compressor = try PromptCompressor(model: model, precision: chosenPrecision) } catch {
                 throw CLIFailure("cannot load model \(model): \(error)")
             }
         }

@@ -9,7 +9,12 @@ enum ModelFactory {
     /// Whether the real compressor is built in (gates the end-to-end tests).
     static let isAvailable = true
 
-    static let load: ModelLoader.Factory = { model in try PromptCompressor(model: model) }
+    static let load: ModelLoader.Factory = loader(precision: .fp32)
+
+    /// The factory for a job's `execution.precision`.
+    static func loader(precision: EncoderPrecision) -> ModelLoader.Factory {
+        { model in try PromptCompressor(model: model, precision: precision) }
+    }
 
     /// Gives each of `workers` worker threads an equal share of the cores for its GEMM calls
     /// (`LINGUA_GEMM_THREADS` overrides), so workers × GEMM threads never oversubscribe.

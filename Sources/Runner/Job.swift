@@ -1,6 +1,7 @@
 import Foundation
 import Corpus
 import Compression
+import Encoder
 import Yams
 
 /// A run description (`Jobs/*.yaml`, design §3.2): which datasets of which manifests to compress
@@ -23,6 +24,9 @@ public struct Job: Sendable {
         public var shardSize: Int = 256
         /// Records between two checkpoints inside a shard.
         public var checkpointEvery: Int = 8
+        /// Encoder arithmetic (`precision: fp32 | int8`); int8 changes results, so it is part of the
+        /// model fingerprint (and so of the plan and the cache keys).
+        public var precision: EncoderPrecision = .fp32
     }
 
     /// What to evaluate after compressing (read by the evaluation command).
@@ -147,7 +151,7 @@ public struct Job: Sendable {
 
         var execution = Execution()
         if let e = m["execution"], !e.isNull {
-            let em = try e.mapping(allowed: ["workers", "shard_size", "checkpoint_every"])
+            let em = try e.mapping(allowed: ["workers", "shard_size", "checkpoint_every", "precision"])
             if let w = em["workers"] {
                 execution.workers = try w.int()
                 if execution.workers < 1 { throw w.error("workers must be at least 1") }
@@ -159,6 +163,13 @@ public struct Job: Sendable {
             if let k = em["checkpoint_every"] {
                 execution.checkpointEvery = try k.int()
                 if execution.checkpointEvery < 1 { throw k.error("checkpoint_every must be at least 1") }
+            }
+            if let p = em["precision"] {
+                let text = try p.string()
+                guard let precision = EncoderPrecision(rawValue: text) else {
+                    throw p.error("precision must be fp32 or int8, not \"\(text)\"")
+                }
+                execution.precision = precision
             }
         }
 

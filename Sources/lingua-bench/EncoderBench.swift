@@ -18,6 +18,8 @@ enum EncoderBench {
         var gemmOnly = false
         var skipGemm = false
         var policies: [Policy] = [.oneWorkerTwoThreads, .twoWorkersOneThread]
+        var precisions: [EncoderPrecision] = [.fp32]
+        var plan = Int8Plan.standard
     }
 
     static func run(_ args: [String]) throws {
@@ -36,7 +38,21 @@ enum EncoderBench {
             case "--short": options.shortRecords = Int(try value()) ?? 40
             case "--short-length": options.shortLength = Int(try value()) ?? 64
             case "--repeats": options.repeats = Int(try value()) ?? 2
+            case "--precision":
+                options.precisions = try value().split(separator: ",").map { item in
+                    guard let p = EncoderPrecision(rawValue: String(item)) else { throw BenchError("unknown precision \(item)") }
+                    return p
+                }
+            case "--plan": options.plan = try Int8Plan(parsing: try value())
             case "--gemm-only": options.gemmOnly = true
+            case "--gemm-layouts":
+                // dnnl_sgemm, 1 thread, weights as PyTorch stores them (Bᵀ) against a transposed copy (B).
+                GEMM.setThreadsForCurrentThread(1)
+                print("m | k | n | GFLOP/s B transposed (PyTorch layout) | GFLOP/s B plain")
+                for (m, k, n) in [(2048, 768, 768), (2048, 768, 3072), (2048, 3072, 768), (2048, 1024, 4096), (2048, 4096, 1024)] {
+                    print("\(m) | \(k) | \(n) | \(fmt(try gemmRate(m: m, k: k, n: n))) | \(fmt(try gemmRate(m: m, k: k, n: n, transposeB: false)))")
+                }
+                return
             case "--skip-gemm": options.skipGemm = true
             case "--policy":
                 let v = try value()
@@ -89,7 +105,7 @@ enum EncoderBench {
         return best
     }
 
-    static func gemmRate(m: Int, k: Int, n: Int) throws -> Double {
+    static func gemmRate(m: Int, k: Int, n: Int, transposeB: Bool = true) throws -> Double {
         let a = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
         let b = UnsafeMutablePointer<Float>.allocate(capacity: n * k)
         let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
@@ -98,10 +114,11 @@ enum EncoderBench {
         for i in 0..<(n * k) { b[i] = Float(i % 7) * 0.01 }
         let flop = 2.0 * Double(m * n * k)
         let reps = max(3, Int(3e10 / flop))
-        try GEMM.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, transposeB: true, beta: 0, c: c, ldc: n)
+        let ldb = transposeB ? k : n
+        try GEMM.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: ldb, transposeB: transposeB, beta: 0, c: c, ldc: n)
         let start = now()
         for _ in 0..<reps {
-            try GEMM.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, transposeB: true, beta: 0, c: c, ldc: n)
+            try GEMM.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: ldb, transposeB: transposeB, beta: 0, c: c, ldc: n)
         }
         return flop * Double(reps) / (now() - start) / 1e9
     }
@@ -112,9 +129,9 @@ enum EncoderBench {
                            reference: ReferenceTimes?) throws {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let loadStart = now()
-        let model = try TokenClassifier.load(directory: URL(fileURLWithPath: path))
+        let fp32Model = try TokenClassifier.load(directory: URL(fileURLWithPath: path))
         let loadSeconds = now() - loadStart
-        let config = model.config
+        let config = fp32Model.config
         var rng = SplitMix(seed: 42)
         let vocab = UInt64(config.vocabSize - 10)
         func sequence(_ length: Int) -> [Int32] {
@@ -128,11 +145,18 @@ enum EncoderBench {
         let shortTokens = short.reduce(0) { $0 + $1.count }
         // Touch the weights once (first forward), so timings are steady-state.
         let firstStart = now()
-        _ = try model.logits([long[0]])
+        _ = try fp32Model.logits([long[0]])
         let firstSeconds = now() - firstStart
         let flopPerLong = forwardFLOP(config, lengths: long.map(\.count))
         let weightsMB = Double((try? FileManager.default.attributesOfItem(atPath: path + "/model.safetensors")[.size] as? Int) ?? 0) / 1_048_576
 
+        for precision in options.precisions {
+        let quantiseStart = now()
+        let model = fp32Model.with(precision: precision, plan: options.plan)
+        if precision == .int8 {
+            _ = try model.logits([long[0]])
+            print("(\(name): int8 plan \(options.plan): quantised in \(String(format: "%.2f", now() - quantiseStart)) s, \(fmt(Double(model.int8ByteCount) / 1_048_576)) MB)")
+        }
         for policy in options.policies {
             let longSeconds = try best(options.repeats) { try policy.run(model, long) }
             let shortSeconds = try best(options.repeats) { try policy.run(model, short) }
@@ -150,8 +174,10 @@ enum EncoderBench {
                 ratioLong = String(format: "%.2f", longRate / rl)
                 ratioShort = String(format: "%.2f", shortRate / rs)
             }
-            print("\(name) | \(String(format: "%.3f / %.2f", loadSeconds, firstSeconds)) | \(policy.rawValue) | \(fmt(longRate)) | \(fmt(shortRate)) | \(String(format: "%.0f%%", efficiency * 100)) | \(refLong) | \(refShort) | \(ratioLong) | \(ratioShort) | \(fmt(peakRSSMB())) | \(fmt(weightsMB))")
+            let effText = precision == .fp32 ? String(format: "%.0f%%", efficiency * 100) : "-"
+            print("\(name) | \(String(format: "%.3f / %.2f", loadSeconds, firstSeconds)) | \(precision.rawValue) \(policy.rawValue) | \(fmt(longRate)) | \(fmt(shortRate)) | \(effText) | \(refLong) | \(refShort) | \(ratioLong) | \(ratioShort) | \(fmt(peakRSSMB())) | \(fmt(weightsMB))")
             fflush(nil)
+        }
         }
     }
 

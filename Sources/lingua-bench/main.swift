@@ -3,7 +3,7 @@
 import Foundation
 
 let args = Array(CommandLine.arguments.dropFirst())
-let areas = ["tokenizers", "tiktoken", "encoder", "compressor"]
+let areas = ["tokenizers", "tiktoken", "encoder", "compressor", "int8"]
 guard let area = args.first, areas.contains(area) else {
     FileHandle.standardError.write(Data("usage: lingua-bench <\(areas.joined(separator: "|"))> [options]\n".utf8))
     exit(2)
@@ -17,6 +17,8 @@ do { try Task.checkCancellation()
         try CompressorBench.run(Array(args.dropFirst()))
     case "encoder":
         try EncoderBench.run(Array(args.dropFirst()))
+    case "int8":
+        try Int8Bench.run(Array(args.dropFirst()))
     default:
         FileHandle.standardError.write(Data("lingua-bench: \(area) has no benchmark yet\n".utf8))
         exit(2)

@@ -101,6 +101,24 @@ struct CompressCommandTests {
         #expect(out[4]["ratio"] as? String == "1.0x")
     }
 
+    /// `--precision int8` runs the int8 encoder: same words, labels nearly all equal to fp32's.
+    @Test func int8PrecisionKeepsNearlyEveryLabel() throws {
+        let (c, _) = try Self.fixture("qa-01/s8", family: "tiny-bert")
+        let text = try #require(c["context"] as? String)
+        func labels(_ precision: String) throws -> [String] {
+            let r = try Self.lingua(["compress", "--model", Self.bert, "--rate", "0.5", "--precision", precision, "--word-labels"],
+                                    stdin: text)
+            #expect(r.status == 0, "\(r.stderr)")
+            return r.stdout.components(separatedBy: "\t\t|\t\t")
+        }
+        let fp32 = try labels("fp32"), int8 = try labels("int8")
+        #expect(fp32.count == int8.count && fp32.count > 20)
+        let same = zip(fp32, int8).filter { $0 == $1 }.count
+        #expect(Double(same) >= 0.9 * Double(fp32.count), "\(same) of \(fp32.count) labels agree")
+        let bad = try Self.lingua(["compress", "--model", Self.bert, "--precision", "fp16"], stdin: text)
+        #expect(bad.status != 0 && bad.stderr.contains("fp32 or int8"))
+    }
+
     @Test func usageAndModelErrorsExitNonZero() throws {
         let both = try Self.lingua(["compress", "--model", Self.xlmr, "--rate", "0.5", "--target-token", "10"])
         #expect(both.status != 0 && both.stderr.contains("--rate or --target-token"))

@@ -112,6 +112,16 @@ import Corpus
         #expect(j.datasets.map(\.name) == ["a", "b"])
     }
 
+    @Test func precisionIsAnExecutionKey() throws {
+        let plain = try Job.load(try job("name: n\nmanifests: [../Manifests/demo.yaml]\nmodel: auto\n"), cwd: tmp.url)
+        #expect(plain.execution.precision == .fp32)
+        let int8 = try Job.load(try job("name: n\nmanifests: [../Manifests/demo.yaml]\nmodel: auto\nexecution: {precision: int8}\n"),
+                                cwd: tmp.url)
+        #expect(int8.execution.precision == .int8)
+        try expectError("name: n\nmanifests: [../Manifests/demo.yaml]\nmodel: auto\nexecution:\n  precision: fp16\n",
+                        key: "execution.precision", line: 5, contains: "fp32 or int8")
+    }
+
     @Test func unknownKeyNamesItsLine() throws {
         try expectError("name: n\nmanifests: [../Manifests/demo.yaml]\nmodel: auto\nexecution:\n  workers: 2\n  shards: 4\n",
                         key: "execution.shards", line: 6, contains: "unknown key")

@@ -3,7 +3,7 @@
 # Needs the pinned reference and the full-size random-weight models (../shared/reference/setup_peer.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-for b in tokenizers tiktoken encoder runner corpus_io annotate; do
+for b in tokenizers tiktoken encoder int8 peers runner corpus_io annotate; do
   echo "### $b"
   "Tools/bench/$b.sh"
 done

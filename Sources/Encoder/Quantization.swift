@@ -1,0 +1,135 @@
+import CDNNL
+import Foundation
+
+/// The arithmetic of the encoder's dense layers: `fp32` (default; the parity-tested path) or
+/// `int8` (per-output-channel int8 weights made at load, dynamic per-token u8 activations, oneDNN's
+/// u8·s8→s32 GEMM on VNNI). Attention scores/context, LayerNorm, GELU and the classifier stay fp32.
+public enum EncoderPrecision: String, Sendable, Hashable, CaseIterable, Codable {
+    case fp32
+    case int8
+}
+
+/// Which dense layers of an int8 model stay in fp32 (the rest run in int8).
+/// Textual form (`Int8Plan(parsing:)`, `description`): comma-separated parts and layer indices kept
+/// in fp32, e.g. `ffn_out,0,-1`; `none` (everything int8). Negative indices count from the last layer.
+public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
+    /// The four dense blocks of a transformer layer.
+    public enum Part: String, Sendable, Hashable, CaseIterable {
+        /// Query, key and value projections (one fused int8 GEMM).
+        case qkv
+        /// Attention output projection.
+        case attentionOutput = "attn_out"
+        /// Feed-forward up-projection (before GELU).
+        case intermediate = "ffn_in"
+        /// Feed-forward down-projection (after GELU).
+        case output = "ffn_out"
+    }
+
+    /// Parts kept in fp32 in every layer.
+    public var fp32Parts: Set<Part>
+    /// Layers kept entirely in fp32 (negative: from the end, -1 = last layer).
+    public var fp32Layers: Set<Int>
+
+    public init(fp32Parts: Set<Part> = [], fp32Layers: Set<Int> = []) {
+        self.fp32Parts = fp32Parts
+        self.fp32Layers = fp32Layers
+    }
+
+    /// The default int8 plan: every dense layer in int8. Keeping the last layer, one part or even half
+    /// the layers in fp32 changed agreement with fp32 by less than the run-to-run spread on mbert-size
+    /// while costing speed (BENCHMARKS.md "int8").
+    public static let standard = Int8Plan()
+
+    /// Parses the textual form; throws on an unknown part name.
+    public init(parsing text: String) throws {
+        self.init()
+        for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty && item != "none" {
+            if let layer = Int(item) {
+                fp32Layers.insert(layer)
+            } else if let part = Part(rawValue: item) {
+                fp32Parts.insert(part)
+            } else {
+                throw EncoderError(.invalidInput, "unknown int8 plan item \"\(item)\" (parts: "
+                    + Part.allCases.map(\.rawValue).joined(separator: ", ") + ", or a layer index)", item: "int8 plan")
+            }
+        }
+    }
+
+    public var description: String {
+        let items = Part.allCases.filter(fp32Parts.contains).map(\.rawValue) + fp32Layers.sorted().map(String.init)
+        return items.isEmpty ? "none" : items.joined(separator: ",")
+    }
+
+    /// Whether `part` of layer `index` (of `count`) runs in int8.
+    func isInt8(_ part: Part, layer index: Int, of count: Int) -> Bool {
+        !fp32Parts.contains(part) && !fp32Layers.contains(index) && !fp32Layers.contains(index - count)
+    }
+}
+
+/// One `Linear` layer quantised symmetrically per output channel: values[j][i] = round(W[j][i] / scale[j])
+/// in -127...127, with the per-row sums the activation zero points need and a copy of the bias.
+/// Made once at load from the fp32 weights; read-only afterwards, shared by every worker.
+final class QuantizedLinear: @unchecked Sendable {
+    let outFeatures, inFeatures: Int
+    let values: UnsafeMutablePointer<Int8>
+    let scales: UnsafeMutablePointer<Float>
+    let sums: UnsafeMutablePointer<Int32>
+    let bias: UnsafeMutablePointer<Float>
+
+    /// Quantises the row-wise concatenation of `parts` (each [out_p × in], PyTorch layout) and their biases.
+    init(_ parts: [(weight: WeightTensor, bias: WeightTensor)]) {
+        inFeatures = parts[0].weight.shape[1]
+        outFeatures = parts.reduce(0) { $0 + $1.weight.shape[0] }
+        let k = inFeatures
+        values = .allocate(capacity: outFeatures * k)
+        scales = .allocate(capacity: outFeatures)
+        sums = .allocate(capacity: outFeatures)
+        bias = .allocate(capacity: outFeatures)
+        var row = 0
+        for part in parts {
+            let rows = part.weight.shape[0]
+            bias.advanced(by: row).update(from: part.bias.pointer, count: rows)
+            lingua_quantize_weight_rows(part.weight.pointer, rows, k, values + row * k, scales + row, sums + row)
+            row += rows
+        }
+    }
+
+    deinit {
+        values.deallocate(); scales.deallocate(); sums.deallocate(); bias.deallocate()
+    }
+
+    var byteCount: Int { outFeatures * inFeatures + outFeatures * 12 }
+}
+
+/// The int8 copies of one transformer layer's dense weights; nil where the plan keeps fp32.
+struct QuantizedLayer: Sendable {
+    let qkv, attentionOutput, intermediate, output: QuantizedLinear?
+}
+
+/// Every layer's int8 weights under one `Int8Plan`.
+struct Int8Weights: Sendable {
+    let plan: Int8Plan
+    let layers: [QuantizedLayer]
+
+    init(_ weights: EncoderWeights, plan: Int8Plan) {
+        self.plan = plan
+        let count = weights.layers.count
+        layers = weights.layers.enumerated().map { index, l in
+            func make(_ part: Int8Plan.Part, _ parts: [(WeightTensor, WeightTensor)]) -> QuantizedLinear? {
+                plan.isInt8(part, layer: index, of: count) ? QuantizedLinear(parts.map { (weight: $0.0, bias: $0.1) }) : nil
+            }
+            return QuantizedLayer(
+                qkv: make(.qkv, [(l.query, l.queryBias), (l.key, l.keyBias), (l.value, l.valueBias)]),
+                attentionOutput: make(.attentionOutput, [(l.attentionOut, l.attentionOutBias)]),
+                intermediate: make(.intermediate, [(l.intermediate, l.intermediateBias)]),
+                output: make(.output, [(l.output, l.outputBias)]))
+        }
+    }
+
+    /// Bytes of int8 weights, scales, sums and biases.
+    var byteCount: Int {
+        layers.reduce(0) { total, l in
+            total + [l.qkv, l.attentionOutput, l.intermediate, l.output].reduce(0) { $0 + ($1?.byteCount ?? 0) }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Compression
+import Encoder
+import Foundation
+
+/// `lingua-bench int8`: word keep/drop agreement of the int8 encoder against fp32, per model, int8
+/// plan and rate, on the shared sample (and the compressor fixture contexts), plus int8 load cost.
+/// Options: --models A,B  --plans "none;-1;ffn_out"  --rates 0.33,0.5  --texts F1.jsonl,F2.jsonl
+/// (JSONL lines with "text", or "context" as a string or list of strings).
+enum Int8Bench {
+    static func run(_ args: [String]) throws {
+        let models = (CompressorBench.option(args, "--models") ?? "").split(separator: ",").map(String.init)
+        let plans = try (CompressorBench.option(args, "--plans") ?? Int8Plan.standard.description)
+            .split(separator: ";").map { try Int8Plan(parsing: String($0)) }
+        let rates = (CompressorBench.option(args, "--rates") ?? "0.33,0.5").split(separator: ",").compactMap { Double($0) }
+        let files = (CompressorBench.option(args, "--texts") ?? "").split(separator: ",").map(String.init)
+        let texts = try files.flatMap(loadTexts)
+        guard !models.isEmpty, !texts.isEmpty else { throw BenchError("int8: give --models and --texts") }
+        print("## int8 vs fp32 word keep/drop agreement (\(texts.count) texts from \(files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")))")
+        print("model | int8 plan (fp32 parts/layers) | quantise s | int8 MB | rate | words | flips | agreement | p99 abs Δ word prob / fp32 spread | with fp32 re-scoring of texts having a word within ± of a chunk threshold")
+        print("---|---|---|---|---|---|---|---|---|---")
+        for path in models {
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            let b = try PromptCompressor.loadBackends(directory: URL(fileURLWithPath: path))
+            let counter = try Cl100kCounter()
+            func compressor(_ classifier: TokenClassifier) -> PromptCompressor {
+                PromptCompressor(family: b.family, tokenizer: b.tokenizer, counter: counter, model: ClassifierModel(classifier),
+                                 specialTokens: b.specialTokens, fingerprint: "bench")
+            }
+            let reference = compressor(b.classifier)
+            var fp32Labels: [Double: [Scored]] = [:]
+            for rate in rates { fp32Labels[rate] = try labels(reference, texts, rate: rate) }
+            for plan in plans {
+                let start = now()
+                let quantized = b.classifier.quantized(plan)
+                let seconds = now() - start
+                let candidate = compressor(quantized)
+                for rate in rates {
+                    let got = try labels(candidate, texts, rate: rate)
+                    let reference = fp32Labels[rate] ?? []
+                    let (words, flips) = count(reference, got, rescore: nil)
+                    let agreement = 100 * Double(words - flips) / Double(max(words, 1))
+                    var deltas = zip(reference, got).flatMap { a, c in zip(a.probabilities, c.probabilities).map { abs($0 - $1) } }
+                    deltas.sort()
+                    let p99 = deltas.isEmpty ? 0 : deltas[min(deltas.count - 1, deltas.count * 99 / 100)]
+                    var rescoring: [String] = []
+                    for margin in margins {
+                        let (_, left) = count(reference, got, rescore: margin)
+                        let share = rescoredShare(got, margin: margin)
+                        rescoring.append(String(format: "±%g: %.2f%% (%.0f%% re-run)", margin,
+                                                100 * Double(words - left) / Double(max(words, 1)), 100 * share))
+                    }
+                    print("\(name) | \(plan) | \(String(format: "%.2f", seconds)) | \(fmt(Double(quantized.int8ByteCount) / 1_048_576)) | \(rate) | \(words) | \(flips) | \(String(format: "%.2f%%", agreement)) | \(String(format: "%.4f / %.4f", p99, spread(reference))) | \(rescoring.joined(separator: "; "))")
+                    fflush(nil)
+                }
+            }
+        }
+    }
+
+    /// Word labels per text; a text the reference would crash on (e.g. no words) gives an empty row on both sides.
+    static let margins = [0.0001, 0.0002, 0.0005, 0.001]
+
+    /// Median over texts of the standard deviation of the fp32 word probabilities inside the text:
+    /// how far apart the words the threshold has to separate are.
+    static func spread(_ reference: [Scored]) -> Double {
+        let deviations = reference.compactMap { s -> Double? in
+            guard s.probabilities.count > 1 else { return nil }
+            let mean = s.probabilities.reduce(0, +) / Double(s.probabilities.count)
+            let variance = s.probabilities.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(s.probabilities.count)
+            return variance.squareRoot()
+        }.sorted()
+        return deviations.isEmpty ? 0 : deviations[deviations.count / 2]
+    }
+
+    /// Words and flips against fp32; with `rescore`, a text with any int8 word probability within
+    /// `rescore` of one of its chunk thresholds takes the fp32 labels (what re-running it in fp32 gives).
+    static func count(_ reference: [Scored], _ got: [Scored], rescore: Double?) -> (words: Int, flips: Int) {
+        var words = 0, flips = 0
+        for (a, c) in zip(reference, got) {
+            words += a.labels.count
+            if let rescore, isNear(c, margin: rescore) { continue }
+            flips += zip(a.labels, c.labels).filter { $0 != $1 }.count + abs(a.labels.count - c.labels.count)
+        }
+        return (words, flips)
+    }
+
+    /// A word within `margin` of a chunk threshold, other than the word(s) the percentile landed on.
+    static func isNear(_ s: Scored, margin: Double) -> Bool {
+        s.probabilities.contains { p in s.thresholds.contains { p != $0 && abs(p - $0) <= margin } }
+    }
+
+    /// Share of words in texts that `count(_:_:rescore:)` re-runs in fp32.
+    static func rescoredShare(_ got: [Scored], margin: Double) -> Double {
+        let total = got.reduce(0) { $0 + $1.labels.count }
+        let near = got.filter { isNear($0, margin: margin) }.reduce(0) { $0 + $1.labels.count }
+        return Double(near) / Double(max(total, 1))
+    }
+
+    /// Per text: word labels, word probabilities and the chunk thresholds (empty when the text fails).
+    struct Scored: Sendable {
+        var labels: [Int] = []
+        var probabilities: [Double] = []
+        var thresholds: [Double] = []
+    }
+
+    /// Texts run on 2 workers × 1 GEMM thread (an OpenMP team of 2 stalls on a busy machine).
+    static func labels(_ compressor: PromptCompressor, _ texts: [String], rate: Double) throws -> [Scored] {
+        var settings = CompressionSettings()
+        settings.rate = rate
+        settings.returnWordLabel = true
+        let frozen = settings
+        let box = LabelBox(count: texts.count)
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            GEMM.setThreadsForCurrentThread(1)
+            for index in stride(from: worker, to: texts.count, by: 2) {
+                let r = try? compressor.compress(texts[index], settings: frozen)
+                box.set(index, Scored(labels: r?.labels ?? [], probabilities: r?.wordProbabilities ?? [],
+                                      thresholds: r?.chunkThresholds ?? []))
+            }
+        }
+        return box.rows
+    }
+
+    /// Texts of a JSONL file: "text", or "context" (a string, or each string of a list), deduplicated.
+    static func loadTexts(_ path: String) throws -> [String] {
+        var seen = Set<String>(), out: [String] = []
+        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+            var found: [String] = []
+            if let t = object["text"] as? String { found = [t] }
+            if let c = object["context"] as? String { found = [c] }
+            if let c = object["context"] as? [String] { found = c }
+            for t in found where !t.isEmpty && seen.insert(t).inserted { out.append(t) }
+        }
+        return out
+    }
+}
+
+/// Label rows written by two workers (each index once).
+private final class LabelBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int8Bench.Scored]
+    init(count: Int) { values = Array(repeating: .init(), count: count) }
+    func set(_ index: Int, _ row: Int8Bench.Scored) { lock.withLock { values[index] = row } }
+    var rows: [Int8Bench.Scored] { lock.withLock { values } }
+}

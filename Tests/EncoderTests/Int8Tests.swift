@@ -1,0 +1,123 @@
+import CDNNL
+import Foundation
+import Testing
+import TestSupport
+@testable import Encoder
+
+/// The int8 path: plan parsing, the quantise → u8·s8 GEMM → dequantise chain against an explicit
+/// computation, fp32 parts staying bit-identical, and int8 logits close to fp32 on the tiny models.
+@Suite struct Int8Tests {
+    @Test func planParsesAndPrints() throws {
+        let plan = try Int8Plan(parsing: "ffn_out, 0,-1,qkv")
+        #expect(plan.fp32Parts == [.output, .qkv])
+        #expect(plan.fp32Layers == [0, -1])
+        #expect(plan.description == "qkv,ffn_out,-1,0")
+        #expect(try Int8Plan(parsing: plan.description) == plan)
+        #expect(try Int8Plan(parsing: "none") == Int8Plan())
+        #expect(Int8Plan().description == "none")
+        #expect(throws: EncoderError.self) { try Int8Plan(parsing: "attention") }
+        #expect(Int8Plan.standard.isInt8(.qkv, layer: 11, of: 12))
+        #expect(!Int8Plan(fp32Layers: [-1]).isInt8(.qkv, layer: 11, of: 12))
+        #expect(Int8Plan(fp32Layers: [-1]).isInt8(.qkv, layer: 10, of: 12))
+        #expect(!plan.isInt8(.intermediate, layer: 0, of: 3) && plan.isInt8(.intermediate, layer: 1, of: 3))
+    }
+
+    /// One quantised Linear through the C kernels and oneDNN equals the product of the dequantised
+    /// activations and weights computed here in Double (so scales, zero points and sums are right).
+    @Test(arguments: [(5, 40, 24), (17, 96, 48), (3, 3072, 20)])
+    func int8LinearMatchesExplicitDequantisedProduct(shape: (m: Int, k: Int, n: Int)) throws {
+        let (m, k, n) = shape
+        var seed: UInt64 = 7
+        func random() -> Float {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int64(bitPattern: seed >> 11) % 2001 - 1000) / 1000
+        }
+        let x = (0..<(m * k)).map { i in random() * (i % 7 == 0 ? 3 : 1) + (i / k == 1 ? 0.5 : 0) }
+        let w = (0..<(n * k)).map { _ in random() * 0.2 }
+        let b = (0..<n).map { _ in random() }
+        let storage = FloatStorage(count: n * k), biasStorage = FloatStorage(count: n)
+        storage.pointer.update(from: w, count: n * k)
+        biasStorage.pointer.update(from: b, count: n)
+        let q = QuantizedLinear([(weight: WeightTensor(pointer: storage.pointer, shape: [n, k], owner: storage),
+                                  bias: WeightTensor(pointer: biasStorage.pointer, shape: [n], owner: biasStorage))])
+        let levels = lingua_activation_levels()
+        var a = [UInt8](repeating: 0, count: m * k), scales = [Float](repeating: 0, count: m)
+        var zeros = [Int32](repeating: 0, count: m), c = [Int32](repeating: 0, count: m * n)
+        var out = [Float](repeating: 0, count: m * n)
+        lingua_quantize_rows(x, m, k, k, &a, &scales, &zeros, levels)
+        try a.withUnsafeBufferPointer { ap in
+            try c.withUnsafeMutableBufferPointer { cp in
+                try GEMM.gemmU8S8(m: m, n: n, k: k, a: ap.baseAddress!, b: q.values, c: cp.baseAddress!)
+            }
+        }
+        lingua_dequantize(c, n, m, n, scales, zeros, q.scales, q.sums, q.bias, &out, n)
+        for i in 0..<m {
+            // Zero is exact; every activation is within half a step of its code.
+            #expect(zeros[i] >= 0 && zeros[i] <= levels)
+            for t in 0..<k {
+                let back = Float(Int32(a[i * k + t]) - zeros[i]) * scales[i]
+                #expect(abs(back - x[i * k + t]) <= scales[i] * 0.5001)
+            }
+            for j in 0..<n {
+                var exact = 0.0, dequantised = 0.0, bound = 0.0
+                for t in 0..<k {
+                    let wq = Double(q.values[j * k + t]) * Double(q.scales[j])
+                    dequantised += Double(Int32(a[i * k + t]) - zeros[i]) * Double(scales[i]) * wq
+                    exact += Double(x[i * k + t]) * Double(w[j * k + t])
+                    // |x·w − x̂·ŵ| ≤ Σ|x|·|w − ŵ| + Σ|x − x̂|·|ŵ|, each difference at most half a step.
+                    bound += 0.5 * Double(q.scales[j]) * Double(abs(x[i * k + t])) + 0.5 * Double(scales[i]) * abs(wq)
+                }
+                let got = Double(out[i * n + j])
+                #expect(abs(got - (dequantised + Double(b[j]))) <= 1e-4 * max(1, abs(got)), "row \(i) column \(j)")
+                #expect(abs(got - (exact + Double(b[j]))) <= bound * 1.001 + 1e-4, "row \(i) column \(j) vs fp32")
+            }
+        }
+        // Weight codes: symmetric per row, the largest magnitude maps to ±127, sums match.
+        for j in 0..<n {
+            let row = (0..<k).map { Int32(q.values[j * k + $0]) }
+            #expect(row.map(abs).max() == 127)
+            #expect(row.reduce(0, +) == q.sums[j])
+        }
+    }
+
+    @Test(arguments: ["tiny-bert", "tiny-xlmr"])
+    func planWithEveryPartInFp32IsBitIdenticalToFp32(model: String) throws {
+        let classifier = try TokenClassifier.load(directory: model == "tiny-bert" ? FixturePaths.tinyBERT : FixturePaths.tinyXLMR)
+        let batch = try EncoderFixture.load(model).prefix(6).map(\.input_ids)
+        let allFp32 = classifier.quantized(Int8Plan(fp32Parts: Set(Int8Plan.Part.allCases)))
+        #expect(allFp32.precision == .int8 && allFp32.int8ByteCount == 0)
+        #expect(try allFp32.logits(batch) == classifier.logits(batch))
+        #expect(classifier.with(precision: .fp32) === classifier)
+        #expect(allFp32.with(precision: .fp32).precision == .fp32)
+    }
+
+    /// Everything in int8 on the tiny models: logits stay close to fp32 (and to PyTorch), keep
+    /// probabilities closer still, and every worker count gives the same numbers.
+    @Test(arguments: ["tiny-bert", "tiny-xlmr"])
+    func int8LogitsStayCloseToFp32(model: String) throws {
+        let classifier = try TokenClassifier.load(directory: model == "tiny-bert" ? FixturePaths.tinyBERT : FixturePaths.tinyXLMR)
+        let fixtures = try EncoderFixture.load(model)
+        let batch = fixtures.map(\.input_ids), masks = fixtures.map(\.keyMask)
+        let int8 = classifier.quantized(Int8Plan())
+        #expect(int8.precision == .int8 && int8.int8ByteCount > 0)
+        let fp32Logits = try classifier.logits(batch, keyMasks: masks)
+        let int8Logits = try int8.logits(batch, keyMasks: masks)
+        var worst: Float = 0, total: Float = 0, count = 0
+        for (a, b) in zip(fp32Logits, int8Logits) {
+            worst = max(worst, maxAbsDifference(a, b))
+            for (x, y) in zip(a, b) { total += abs(x - y); count += 1 }
+        }
+        let spread = fp32Logits.flatMap { $0 }.map(abs).max() ?? 0
+        #expect(worst > 0, "int8 really ran")
+        #expect(worst <= 0.05 * max(spread, 1), "worst logit error \(worst) (largest logit \(spread))")
+        #expect(total / Float(max(count, 1)) <= 0.01 * max(spread, 1))
+        let p32 = try classifier.keepProbabilities(batch, keyMasks: masks)
+        let p8 = try int8.keepProbabilities(batch, keyMasks: masks, workers: 2)
+        for (a, b) in zip(p32, p8) { #expect(maxAbsDifference(a, b) <= 0.03) }
+        let spreadOverWorkers = try int8.logits(batch, keyMasks: masks, workers: 3)
+        for index in batch.indices {
+            let alone = try int8.logits([batch[index]], keyMasks: [masks[index]])[0]
+            #expect(maxAbsDifference(spreadOverWorkers[index], alone) <= 1e-4)
+        }
+    }
+}
