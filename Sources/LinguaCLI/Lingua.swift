@@ -8,8 +8,7 @@ public struct Lingua: AsyncParsableCommand {
         abstract: "LLMLingua-2 prompt compression at corpus scale.",
         version: "0.1.0",
         subcommands: [CompressCommand.self, RunCommand.self, StatusCommand.self, ReportCommand.self,
-                      DistillCommand.self, TrainCommand.self,
-                      AnnotateCommand.self, FilterCommand.self]
+                      DistillCommand.self, AnnotateCommand.self, FilterCommand.self, TrainCommand.self]
     )
 
     public init() {}
