@@ -5,7 +5,7 @@ public enum LongBenchMetric: String, Sendable, Codable, CaseIterable {
     /// Score of one prediction against one gold answer, in [0, 1].
     ///
     /// `allClasses` is needed by `classification` only. Chinese metrics segment with
-    /// `ChineseSegmentation` (jieba stand-in). Throws where the official script would crash:
+    /// `ChineseSegmentation` (jieba's default cut). Throws where the official script would crash:
     /// `retrieval`/`retrieval_zh` with a gold answer that has no paragraph number,
     /// `classification` without a class list.
     public func score(prediction: String, answer: String, allClasses: [String]? = nil) throws -> Double {
@@ -15,13 +15,13 @@ public enum LongBenchMetric: String, Sendable, Codable, CaseIterable {
             return TokenF1.score(PyText.split(AnswerNormalization.squad(p)),
                                  PyText.split(AnswerNormalization.squad(g)))
         case .qa_f1_zh:
-            let pt = ChineseSegmentation.segment(p).map(AnswerNormalization.chinese).filter { !$0.isEmpty }
-            let gt = ChineseSegmentation.segment(g).map(AnswerNormalization.chinese).filter { !$0.isEmpty }
+            let pt = try ChineseSegmentation.segment(p).map(AnswerNormalization.chinese).filter { !$0.isEmpty }
+            let gt = try ChineseSegmentation.segment(g).map(AnswerNormalization.chinese).filter { !$0.isEmpty }
             return TokenF1.score(pt, gt)
         case .rouge:
             return PltrdyRouge.rougeLF(p, g, recursionFrames: PltrdyRouge.longBenchFrames) ?? 0
         case .rouge_zh:
-            return PltrdyRouge.rougeLF(Self.joinedSegments(p), Self.joinedSegments(g),
+            return PltrdyRouge.rougeLF(try Self.joinedSegments(p), try Self.joinedSegments(g),
                                        recursionFrames: PltrdyRouge.longBenchFrames - 1) ?? 0
         case .classification:
             guard let allClasses else {
@@ -48,9 +48,9 @@ public enum LongBenchMetric: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    static func joinedSegments(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
+    static func joinedSegments(_ s: [Unicode.Scalar]) throws -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
-        for (i, t) in ChineseSegmentation.segment(s).enumerated() {
+        for (i, t) in try ChineseSegmentation.segment(s).enumerated() {
             if i > 0 { out.append(" ") }
             out.append(contentsOf: t)
         }
