@@ -1,5 +1,6 @@
 import Foundation
 import Compression
+import Encoder
 import Evaluation
 import Logging
 
@@ -158,6 +159,9 @@ public struct JobRunner: Sendable {
                 throw first
             }
         }
+        if job.execution.precision == .int8, !stop.isSet {
+            try checkInt8(plan: plan, mine: mine, store: store, compressor: compressor, choice: choice, settings: job.compression)
+        }
         let mineSet = Set(mine.map(\.index))
         let after = try store.shardRows().filter { mineSet.contains($0.index) }
         var evaluation = EvaluationOutcome()
@@ -175,6 +179,23 @@ public struct JobRunner: Sendable {
                           shardsDone: after.filter { $0.status == "done" }.count,
                           recordsDone: after.reduce(0) { $0 + $1.done },
                           quarantined: after.reduce(0) { $0 + $1.quarantined }, predictionsFailed: evaluation.failed)
+    }
+
+    /// int8 jobs: the agreement check against fp32 (see `Int8AgreementCheck`).
+    func checkInt8(plan: ShardPlan, mine: [PlanShard], store: StateStore, compressor: any ContextCompressor,
+                   choice: ModelChoice, settings: CompressionSettings) throws {
+        guard let fp32Factory = loader.fp32Factory else {
+            logger.warning("no fp32 loader: the int8 agreement with fp32 is not measured")
+            return
+        }
+        let logger = self.logger
+        let check = Int8AgreementCheck(int8: compressor, reference: {
+            logger.info("loading the fp32 model for the int8 agreement check", metadata: ["model.path": "\(choice.location)"])
+            do { return try fp32Factory(choice.location) } catch {
+                throw RunnerError(.model, "cannot load the fp32 model for the int8 agreement check: \(error)")
+            }
+        }, settings: settings, records: job.execution.int8CheckRecords, stop: stop, logger: logger)
+        try check.run(plan: plan, mine: mine, store: store)
     }
 
     /// The target-LLM stage over this part's finished shards (see `TargetEvaluator`).
