@@ -31,6 +31,10 @@ public struct Job: Sendable {
         /// keep/drop agreement the reports state (`int8_check_records`, 0 turns the check off).
         /// Never changes outputs, so not part of the plan.
         public var int8CheckRecords: Int = 8
+        /// int8 jobs: re-compress in fp32 each record with a word probability within this margin
+        /// of a chunk threshold (`int8_rescore_margin`; nil: never). Changes results, so it is
+        /// part of the model fingerprint (`…+rescore:<margin>`).
+        public var int8RescoreMargin: Double?
     }
 
     /// What to evaluate after compressing (read by the evaluation command).
@@ -156,7 +160,7 @@ public struct Job: Sendable {
         var execution = Execution()
         if let e = m["execution"], !e.isNull {
             let em = try e.mapping(allowed: ["workers", "shard_size", "checkpoint_every", "precision",
-                                                     "int8_check_records"])
+                                                     "int8_check_records", "int8_rescore_margin"])
             if let w = em["workers"] {
                 execution.workers = try w.int()
                 if execution.workers < 1 { throw w.error("workers must be at least 1") }
@@ -179,6 +183,12 @@ public struct Job: Sendable {
             if let k = em["int8_check_records"] {
                 execution.int8CheckRecords = try k.int()
                 if execution.int8CheckRecords < 0 { throw k.error("int8_check_records must be at least 0") }
+            }
+            if let r = em["int8_rescore_margin"] {
+                let margin = try r.double()
+                guard margin >= 0, margin < 1 else { throw r.error("int8_rescore_margin must be in [0, 1)") }
+                guard execution.precision == .int8 else { throw r.error("int8_rescore_margin needs precision: int8") }
+                execution.int8RescoreMargin = margin
             }
         }
 
