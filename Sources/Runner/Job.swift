@@ -27,6 +27,14 @@ public struct Job: Sendable {
         /// Encoder arithmetic (`precision: fp32 | int8`); int8 changes results, so it is part of the
         /// model fingerprint (and so of the plan and the cache keys).
         public var precision: EncoderPrecision = .fp32
+        /// int8 jobs: records of each dataset's first shard re-compressed in fp32 to measure the
+        /// keep/drop agreement the reports state (`int8_check_records`, 0 turns the check off).
+        /// Never changes outputs, so not part of the plan.
+        public var int8CheckRecords: Int = 8
+        /// int8 jobs: re-compress in fp32 each record with a word probability within this margin
+        /// of a chunk threshold (`int8_rescore_margin`; nil: never). Changes results, so it is
+        /// part of the model fingerprint (`…+rescore:<margin>`).
+        public var int8RescoreMargin: Double?
     }
 
     /// What to evaluate after compressing (read by the evaluation command).
@@ -151,7 +159,8 @@ public struct Job: Sendable {
 
         var execution = Execution()
         if let e = m["execution"], !e.isNull {
-            let em = try e.mapping(allowed: ["workers", "shard_size", "checkpoint_every", "precision"])
+            let em = try e.mapping(allowed: ["workers", "shard_size", "checkpoint_every", "precision",
+                                                     "int8_check_records", "int8_rescore_margin"])
             if let w = em["workers"] {
                 execution.workers = try w.int()
                 if execution.workers < 1 { throw w.error("workers must be at least 1") }
@@ -170,6 +179,16 @@ public struct Job: Sendable {
                     throw p.error("precision must be fp32 or int8, not \"\(text)\"")
                 }
                 execution.precision = precision
+            }
+            if let k = em["int8_check_records"] {
+                execution.int8CheckRecords = try k.int()
+                if execution.int8CheckRecords < 0 { throw k.error("int8_check_records must be at least 0") }
+            }
+            if let r = em["int8_rescore_margin"] {
+                let margin = try r.double()
+                guard margin >= 0, margin < 1 else { throw r.error("int8_rescore_margin must be in [0, 1)") }
+                guard execution.precision == .int8 else { throw r.error("int8_rescore_margin needs precision: int8") }
+                execution.int8RescoreMargin = margin
             }
         }
 

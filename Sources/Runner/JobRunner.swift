@@ -1,5 +1,6 @@
 import Foundation
 import Compression
+import Encoder
 import Evaluation
 import Logging
 
@@ -90,7 +91,13 @@ public struct JobRunner: Sendable {
         } catch where options.force {
             previous = nil
         }
-        let (compressor, choice) = try loader.loadChoosing(job.model, logger: logger)
+        var (compressor, choice) = try loader.loadChoosing(job.model, logger: logger)
+        var fp32Reference: (any ContextCompressor)?
+        if job.execution.precision == .int8, let margin = job.execution.int8RescoreMargin {
+            let fp32 = try loadFP32(choice)
+            compressor = RescoringCompressor(int8: compressor, fp32: fp32, margin: margin)
+            fp32Reference = fp32
+        }
         // The settings the model runs with (e.g. lingua-mini's preserve_spans) are the ones the
         // plan pins, hashes and states.
         var job = self.job
@@ -158,6 +165,10 @@ public struct JobRunner: Sendable {
                 throw first
             }
         }
+        if job.execution.precision == .int8, !stop.isSet {
+            try checkInt8(plan: plan, mine: mine, store: store, compressor: compressor, choice: choice,
+                          settings: job.compression, fp32: fp32Reference)
+        }
         let mineSet = Set(mine.map(\.index))
         let after = try store.shardRows().filter { mineSet.contains($0.index) }
         var evaluation = EvaluationOutcome()
@@ -175,6 +186,30 @@ public struct JobRunner: Sendable {
                           shardsDone: after.filter { $0.status == "done" }.count,
                           recordsDone: after.reduce(0) { $0 + $1.done },
                           quarantined: after.reduce(0) { $0 + $1.quarantined }, predictionsFailed: evaluation.failed)
+    }
+
+    /// int8 jobs: the agreement check against fp32 (see `Int8AgreementCheck`), with the fp32
+    /// compressor already loaded for re-scoring, else one loaded when a record needs checking.
+    func checkInt8(plan: ShardPlan, mine: [PlanShard], store: StateStore, compressor: any ContextCompressor,
+                   choice: ModelChoice, settings: CompressionSettings, fp32: (any ContextCompressor)?) throws {
+        guard fp32 != nil || loader.fp32Factory != nil else {
+            logger.warning("no fp32 loader: the int8 agreement with fp32 is not measured")
+            return
+        }
+        let check = Int8AgreementCheck(int8: compressor, reference: { try fp32 ?? loadFP32(choice) },
+                                       settings: settings, records: job.execution.int8CheckRecords, stop: stop, logger: logger)
+        try check.run(plan: plan, mine: mine, store: store)
+    }
+
+    /// The fp32 compressor of the chosen model (`ModelLoader.fp32Factory`).
+    func loadFP32(_ choice: ModelChoice) throws -> any ContextCompressor {
+        guard let factory = loader.fp32Factory else {
+            throw RunnerError(.model, "this lingua cannot load the fp32 model an int8 job needs")
+        }
+        logger.info("loading the fp32 model beside the int8 one", metadata: ["model.path": "\(choice.location)"])
+        do { return try factory(choice.location) } catch {
+            throw RunnerError(.model, "cannot load the fp32 model beside the int8 one: \(error)")
+        }
     }
 
     /// The target-LLM stage over this part's finished shards (see `TargetEvaluator`).

@@ -12,6 +12,9 @@ public struct ModelLoader: Sendable {
     public static let releasedCheckpoint = "microsoft/llmlingua-2-bert-base-multilingual-cased-meetingbank"
 
     public var factory: Factory
+    /// Loads the fp32 compressor of a model `factory` loads in int8 (`factory`'s argument: the
+    /// chosen model's location); an int8 job measures its agreement with it. Nil: no check.
+    public var fp32Factory: Factory?
     public var environment: [String: String]
     /// Folders searched for the embedded `lingua-mini` model, in order: `LINGUA_MINI_MODEL` alone
     /// when set, else `Models/lingua-mini` under the working directory and `lingua-mini` beside the
@@ -19,8 +22,9 @@ public struct ModelLoader: Sendable {
     public var embeddedCandidates: [URL]
 
     public init(factory: @escaping Factory, environment: [String: String] = ProcessInfo.processInfo.environment,
-                embeddedCandidates: [URL]? = nil) {
+                embeddedCandidates: [URL]? = nil, fp32Factory: Factory? = nil) {
         self.factory = factory
+        self.fp32Factory = fp32Factory
         self.environment = environment
         self.embeddedCandidates = embeddedCandidates ?? Self.defaultEmbeddedCandidates(environment)
     }

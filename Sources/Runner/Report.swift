@@ -38,11 +38,13 @@ public struct DatasetReport: Codable, Sendable, Equatable {
     public var accuracy: AccuracyReport?
     /// Achieved rate per length bucket of original cl100k tokens (the rate chart's numbers).
     public var rateByLength: [LengthBucketRate] = []
+    /// The encoder arithmetic (`fp32`, or `int8` with its plan and measured agreement with fp32).
+    public var precision: PrecisionReport?
 
     enum CodingKeys: String, CodingKey {
         case dataset, records, tokens, ratio, rate, throughput, retention, accuracy, shards
         case cachedRecords = "cached_records", model, settingsHash = "settings_hash", rateByLength = "rate_by_length"
-        case modelChoice = "model_choice"
+        case modelChoice = "model_choice", precision
     }
 
     public init(dataset: String, records: Records, tokens: Tokens, ratio: Ratio, rate: Rate,
@@ -71,6 +73,7 @@ public struct DatasetReport: Codable, Sendable, Equatable {
         cachedRecords = try c.decode(Int.self, forKey: .cachedRecords)
         model = try c.decode(String.self, forKey: .model)
         modelChoice = try c.decodeIfPresent(ModelChoice.self, forKey: .modelChoice)
+        precision = try c.decodeIfPresent(PrecisionReport.self, forKey: .precision)
         settingsHash = try c.decode(String.self, forKey: .settingsHash)
         retention = try c.decodeIfPresent(RetentionSummary.self, forKey: .retention)
         accuracy = try c.decodeIfPresent(AccuracyReport.self, forKey: .accuracy)
@@ -93,6 +96,7 @@ public struct DatasetReport: Codable, Sendable, Equatable {
         try c.encode(cachedRecords, forKey: .cachedRecords)
         try c.encode(model, forKey: .model)
         try c.encodeIfPresent(modelChoice, forKey: .modelChoice)
+        try c.encodeIfPresent(precision, forKey: .precision)
         try c.encode(settingsHash, forKey: .settingsHash)
     }
 }

@@ -100,6 +100,8 @@ public struct ReportBuilder {
                 shards: .init(total: planned.count, done: shardsDone), cachedRecords: cached,
                 model: m.plan.inputs.modelFingerprint, settingsHash: m.plan.inputs.settingsHash)
             report.modelChoice = m.plan.model
+            report.precision = PrecisionReport.from(fingerprint: m.plan.inputs.modelFingerprint,
+                                                    checks: try int8Checks(m, dataset: ds))
             report.retention = scores.isEmpty ? nil : RetentionSummary(scores)
             report.rateByLength = LengthBucketRate.buckets(rows.map { ($0.originalTokens, $0.compressedTokens) })
             var files: [Int: String] = [:]
@@ -107,6 +109,16 @@ public struct ReportBuilder {
             report.accuracy = try Self.accuracy(evaluations)
             return DatasetData(report: report, rows: rows, file: files, evaluations: evaluations)
         }
+    }
+
+    /// The int8 agreement checks of a dataset over every part's state file (a record checked by
+    /// two parts counts once).
+    func int8Checks(_ m: Merged, dataset: String) throws -> [StateStore.Int8CheckRow] {
+        var seen: [String: StateStore.Int8CheckRow] = [:]
+        for url in m.stateFiles {
+            for row in try StateStore(url: url).int8CheckRows(dataset: dataset) { seen["\(row.shard)/\(row.ordinal)"] = row }
+        }
+        return seen.values.sorted { ($0.shard, $0.ordinal) < ($1.shard, $1.ordinal) }
     }
 
     /// The dataset's accuracy from the records with both predictions (nil when there is none).

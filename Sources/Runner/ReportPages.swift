@@ -44,8 +44,16 @@ struct ReportPages {
         return "\(f(o, 1)) → \(f(c, 1)) (\(sign)\(f(abs(d), 1)))"
     }
 
+    static func precision(_ p: PrecisionReport?) -> String {
+        guard let p else { return "–" }
+        guard p.name == "int8" else { return p.name }
+        let plan = p.plan.map { " (\($0)\(p.rescoreMargin.map { ", fp32 re-scoring ±\($0)" } ?? ""))" } ?? ""
+        guard let a = p.agreement else { return "int8\(plan), agreement with fp32 not measured" }
+        return "int8\(plan), \(a.rate.map { String(format: "%.2f%%", 100 * $0) } ?? "–") of \(a.words) words as fp32 (\(a.records) records)"
+    }
+
     static let headers = ["dataset", "records", "original tokens", "compressed tokens", "1/τ", "rate achieved / requested",
-                          "retention", "accuracy original → compressed (Δ)", "tokens/s"]
+                          "retention", "accuracy original → compressed (Δ)", "tokens/s", "precision"]
 
     /// The table cells of each dataset, shared by `summary.md` and `summary.html`.
     func rows() -> [[String]] {
@@ -53,7 +61,8 @@ struct ReportPages {
             [r.dataset, Self.records(r), "\(r.tokens.original)", "\(r.tokens.compressed)",
              r.ratio.overall.map { String(format: "%.2f×", $0) } ?? "–",
              "\(Self.f(r.rate.achieved)) / \(r.rate.requested.map { Self.f($0) } ?? "target tokens")",
-             Self.retention(r.retention), Self.accuracy(r.accuracy), Self.f(r.throughput.tokensPerSecond, 0)]
+             Self.retention(r.retention), Self.accuracy(r.accuracy), Self.f(r.throughput.tokensPerSecond, 0),
+             Self.precision(r.precision)]
         }
     }
 
@@ -68,6 +77,7 @@ struct ReportPages {
             "**Tokens** are cl100k_base tokens (as llmlingua counts them). **1/τ** = original / compressed tokens over the dataset; **rate** = compressed / original (requested: `compression.rate`).",
             "**Retention** (no LLM): per-record mean share of the gold answers present in the original that survive compression, of the original's numbers (any script), and of the force tokens.",
             "**Accuracy**: the benchmark's own score (×100) of the target LLM's answers to the original and to the compressed prompt, same records" + (metrics.isEmpty ? "; none evaluated in this job." : ": " + metrics.joined(separator: "; ") + "."),
+            "**Precision**: the encoder arithmetic; for int8, the share of words of sampled records (the first `execution.int8_check_records` of each dataset's first shard) that int8 keeps or drops as the fp32 model does.",
             "**tokens/s**: original tokens / wall-clock seconds of the work (per process part and run session, first record start to last record end, summed over sessions and parts).",
         ]
     }
@@ -81,7 +91,7 @@ struct ReportPages {
     func markdown() -> String {
         var out = "# Report: \(summary.job)\n\n\(summary.complete ? status : "**" + status + "**")\n\n"
         out += "| " + Self.headers.joined(separator: " | ") + " |\n"
-        out += "|---|---:|---:|---:|---:|---:|---|---:|---:|\n"
+        out += "|---|---:|---:|---:|---:|---:|---|---:|---:|---|\n"
         for row in rows() { out += "| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
         out += "\n" + notes.map { "- " + $0 }.joined(separator: "\n") + "\n\n"
         for c in charts { out += "![\(c.alt)](\(c.file))\n\n" }

@@ -72,6 +72,9 @@ public final class StateStore: @unchecked Sendable {
             CREATE TABLE IF NOT EXISTS eval_records(
               shard INTEGER NOT NULL, ordinal INTEGER NOT NULL, benchmark TEXT NOT NULL, task TEXT NOT NULL,
               metric TEXT NOT NULL, gold TEXT NOT NULL, PRIMARY KEY(shard, ordinal)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS int8_check(
+              dataset TEXT NOT NULL, shard INTEGER NOT NULL, ordinal INTEGER NOT NULL,
+              words INTEGER NOT NULL, same INTEGER NOT NULL, PRIMARY KEY(shard, ordinal)) WITHOUT ROWID;
             """)
         if let version {
             guard version == Self.schemaVersion else {
@@ -131,7 +134,7 @@ public final class StateStore: @unchecked Sendable {
     public func resetProgress() throws {
         try locked("resetting progress") {
             try db.transaction {
-                try db.execute("DELETE FROM shards; DELETE FROM records; DELETE FROM quarantine; DELETE FROM meta; DELETE FROM predictions; DELETE FROM eval_records;")
+                try db.execute("DELETE FROM shards; DELETE FROM records; DELETE FROM quarantine; DELETE FROM meta; DELETE FROM predictions; DELETE FROM eval_records; DELETE FROM int8_check;")
             }
         }
     }
@@ -144,6 +147,7 @@ public final class StateStore: @unchecked Sendable {
                 try db.run("DELETE FROM quarantine WHERE shard = ?", [.int(sh.index)])
                 try db.run("DELETE FROM predictions WHERE shard = ?", [.int(sh.index)])
                 try db.run("DELETE FROM eval_records WHERE shard = ?", [.int(sh.index)])
+                try db.run("DELETE FROM int8_check WHERE shard = ?", [.int(sh.index)])
                 try db.run("DELETE FROM meta WHERE key = ?", [.text("eval_done:\(sh.index)")])
                 try db.run("""
                     UPDATE shards SET status = 'pending', next_ordinal = 0, next_offset = ?, next_line = ?, done = 0,

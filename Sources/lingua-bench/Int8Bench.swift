@@ -22,9 +22,11 @@ enum Int8Bench {
             let name = URL(fileURLWithPath: path).lastPathComponent
             let b = try PromptCompressor.loadBackends(directory: URL(fileURLWithPath: path))
             let counter = try Cl100kCounter()
+            // The model's own `lingua.json` (e.g. lingua-mini's preserve_spans) applies, as in a job.
+            let declaration = try ModelDeclaration.load(directory: URL(fileURLWithPath: path))
             func compressor(_ classifier: TokenClassifier) -> PromptCompressor {
                 PromptCompressor(family: b.family, tokenizer: b.tokenizer, counter: counter, model: ClassifierModel(classifier),
-                                 specialTokens: b.specialTokens, fingerprint: "bench")
+                                 specialTokens: b.specialTokens, fingerprint: "bench", declaration: declaration)
             }
             let reference = compressor(b.classifier)
             var fp32Labels: [Double: [Scored]] = [:]
@@ -107,7 +109,7 @@ enum Int8Bench {
         var settings = CompressionSettings()
         settings.rate = rate
         settings.returnWordLabel = true
-        let frozen = settings
+        let frozen = compressor.effectiveSettings(settings)
         let box = LabelBox(count: texts.count)
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             GEMM.setThreadsForCurrentThread(1)
