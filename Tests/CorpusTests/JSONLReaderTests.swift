@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Checksum
 @testable import Corpus
 
@@ -26,12 +27,12 @@ import Checksum
     }
 
     @Test func plainFile() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         check(try readAll(dir.write("t.jsonl", Self.tricky)))
     }
 
     @Test func zstdFromOurWriter() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         check(try readAll(dir.writeZstd("t.jsonl.zst", Self.tricky)))
         // Recognised by its magic even without the .zst suffix.
         let bare = try dir.writeZstd("t.data", Self.tricky)
@@ -39,7 +40,7 @@ import Checksum
     }
 
     @Test(.enabled(if: hasZstdCLI)) func zstdFromCLIIncludingConcatenatedFrames() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         let plain = dir.write("t.jsonl", Self.tricky)
         let z = dir.file("t.jsonl.zst")
         #expect(try runZstd(["-19", "-f", plain.path, "-o", z.path]) == 0)
@@ -58,7 +59,7 @@ import Checksum
     }
 
     @Test func resumeFromEveryLineStart() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         for url in [dir.write("t.jsonl", Self.tricky), try dir.writeZstd("t.jsonl.zst", Self.tricky)] {
             let all = try readAll(url)
             for (i, l) in all.enumerated() {
@@ -69,7 +70,7 @@ import Checksum
     }
 
     @Test func resumeFromReaderPosition() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         let bytes = Array((1...50).map { "{\"i\":\($0)}\n" + ($0 % 7 == 0 ? "\n" : "") }.joined().utf8)
         for url in [dir.write("t.jsonl", bytes), try dir.writeZstd("t.jsonl.zst", bytes)] {
             let all = try readAll(url)
@@ -83,7 +84,7 @@ import Checksum
     }
 
     @Test func linesLongerThanTheChunkGrowTheBuffer() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         let long = String(repeating: "é", count: 9_000)   // 18 kB, chunk is 4 kB
         let bytes = Array("{\"a\":\"\(long)\"}\n{\"b\":2}\n\"\(long)\"".utf8)
         for url in [dir.write("t.jsonl", bytes), try dir.writeZstd("t.jsonl.zst", bytes)] {
@@ -95,7 +96,7 @@ import Checksum
     }
 
     @Test func overlongLineIsReportedAndSkipped() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         let bytes = Array("{\"a\":1}\n\"\(String(repeating: "x", count: 50_000))\"\n{\"c\":3}\n".utf8)
         for url in [dir.write("t.jsonl", bytes), try dir.writeZstd("t.jsonl.zst", bytes)] {
             var r = try JSONLReader(url: url, chunkSize: 4096, maxLineBytes: 10_000)
@@ -113,7 +114,7 @@ import Checksum
     }
 
     @Test func parseErrorsCarryFileAndLine() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         let url = dir.write("bad.jsonl", Array("{\"a\":1}\n\n{\"a\":,}\n".utf8))
         let lines = try readAll(url)
         do {
@@ -125,7 +126,7 @@ import Checksum
     }
 
     @Test func truncatedZstdIsAnError() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         let z = try dir.writeZstd("t.jsonl.zst", Array(repeating: Self.tricky, count: 200).flatMap { $0 + [0x0A] })
         let data = try Data(contentsOf: z)
         let cut = dir.write("cut.jsonl.zst", Array(data.prefix(data.count - 7)))
@@ -147,7 +148,7 @@ import Checksum
     }
 
     @Test func scanFindsShardStartsAndHashesContent() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         var bytes = Self.tricky + Array("\n".utf8)
         for i in 0..<95 { bytes += Array("{\"i\":\(i)}\(i % 10 == 3 ? "\r\n\n" : "\n")".utf8) }
         for url in [dir.write("t.jsonl", bytes), try dir.writeZstd("t.jsonl.zst", bytes)] {
@@ -174,7 +175,7 @@ import Checksum
     }
 
     @Test func scanOfEmptyAndBlankFiles() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         let empty = try JSONLReader.scan(url: dir.write("e.jsonl", []), every: 4)
         #expect(empty.records == 0 && empty.lines == 0 && empty.starts.isEmpty && empty.shards.isEmpty)
         let blank = try JSONLReader.scan(url: dir.write("b.jsonl", Array("\n  \n\r\n".utf8)), every: 4)
@@ -184,7 +185,7 @@ import Checksum
 
     /// 50 MB through the reader with a 1 MiB buffer: the buffer never grows, so memory is flat.
     @Test func bigFileStreamsWithFlatMemory() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         let url = dir.file("big.jsonl")
         FileManager.default.createFile(atPath: url.path, contents: nil)
         let h = try FileHandle(forWritingTo: url)

@@ -1,18 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Corpus
 
-/// A fresh temporary folder per test, removed when the value goes away.
-final class TempDir: @unchecked Sendable {
-    let url: URL
-    init() {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("lingua-corpus-tests-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+/// Byte and zstd file helpers on the shared temporary folder.
+extension TempFolder {
+    func file(_ name: String) -> URL { sub(name) }
 
     func write(_ name: String, _ bytes: [UInt8]) -> URL {
         let u = file(name)

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 import Checksum
 @testable import Corpus
 
 @Suite struct ZstdFileWriterTests {
     @Test func roundTripAndSummary() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         let url = dir.file("part-00000.jsonl.zst")
         let w = try ZstdFileWriter(url: url)
         var expected: [UInt8] = []
@@ -33,7 +34,7 @@ import Checksum
     }
 
     @Test func emptyOutputIsAValidFrame() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         let url = dir.file("empty.zst")
         let s = try ZstdFileWriter(url: url).finish()
         #expect(s.records == 0 && s.uncompressedBytes == 0 && s.compressedBytes > 0)
@@ -75,7 +76,7 @@ import Checksum
         } catch {
             #expect(error.code == .io && error.errno == ENOENT)
         }
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         let url = dir.file("partial.zst")
         let w = try ZstdFileWriter(url: url)
         try w.write(Array("{}\n".utf8))
@@ -85,7 +86,7 @@ import Checksum
     }
 
     @Test func atomicPublish() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         let dest = dir.file("part-00001.jsonl.zst")
         let tmp = AtomicFile.temporaryURL(for: dest)
         #expect(tmp.lastPathComponent == ".tmp-part-00001.jsonl.zst")
@@ -109,7 +110,7 @@ import Checksum
 
 @Suite struct JSONLAppenderTests {
     @Test func appendsLinesAcrossOpens() throws {
-        let dir = TempDir()
+        let dir = try TempFolder(prefix: "lingua-corpus-tests")
         let url = dir.file("quarantine.jsonl")
         let a = try JSONLAppender(url: url)
         try a.append(["file": "in.jsonl", "line": 3, "reason": "invalid-json"])

@@ -15,7 +15,7 @@ import TestSupport
     }
 
     @Test func endpointOfflineAndToken() throws {
-        let tmp = try ResolutionTempDir()
+        let tmp = try TempFolder(prefix: "lingua-res")
         let base = HubSettings(environment: ["HOME": tmp.url.path])
         #expect(base.endpoint == "https://huggingface.co")
         #expect(!base.offline && !base.hasToken)
@@ -35,7 +35,7 @@ import TestSupport
 
 @Suite struct ResolutionCacheTests {
     @Test func refsMainLeadsToTheSnapshot() throws {
-        let tmp = try ResolutionTempDir()
+        let tmp = try TempFolder(prefix: "lingua-res")
         let cacheRoot = tmp.sub("hf/hub")
         try ResolutionFixture.cache("acme/tiny", at: cacheRoot, commit: ResolutionFixture.commitA)
         let env = ResolutionFixture.env(["HF_HOME": tmp.sub("hf").path, "HF_HUB_OFFLINE": "1"], home: tmp.url)
@@ -52,7 +52,7 @@ import TestSupport
     }
 
     @Test func commitHashAndNamedRefs() throws {
-        let tmp = try ResolutionTempDir()
+        let tmp = try TempFolder(prefix: "lingua-res")
         let cacheRoot = tmp.sub("cache")
         try ResolutionFixture.cache("acme/tiny", at: cacheRoot, commit: ResolutionFixture.commitA, ref: nil)
         try ResolutionFixture.cache("acme/tiny", at: cacheRoot, commit: ResolutionFixture.commitB, ref: "v2")
@@ -71,7 +71,7 @@ import TestSupport
     }
 
     @Test func hubCacheBeatsHFHome() throws {
-        let tmp = try ResolutionTempDir()
+        let tmp = try TempFolder(prefix: "lingua-res")
         try ResolutionFixture.cache("acme/tiny", at: tmp.sub("hf/hub"), commit: ResolutionFixture.commitA)
         try ResolutionFixture.cache("acme/tiny", at: tmp.sub("elsewhere"), commit: ResolutionFixture.commitB)
         var env = ResolutionFixture.env(["HF_HOME": tmp.sub("hf").path, "HF_HUB_OFFLINE": "1"], home: tmp.url)
@@ -81,7 +81,7 @@ import TestSupport
     }
 
     @Test func offlineWithNothingCachedSaysWhatToRun() throws {
-        let tmp = try ResolutionTempDir()
+        let tmp = try TempFolder(prefix: "lingua-res")
         let cacheRoot = tmp.sub("hub")
         let env = ResolutionFixture.env(["HF_HUB_CACHE": cacheRoot.path, "HF_HUB_OFFLINE": "1"], home: tmp.url)
         let error = #expect(throws: EncoderError.self) { try ModelResolver(environment: env).resolve("acme/tiny") }
@@ -101,7 +101,7 @@ import TestSupport
     }
 
     @Test func unreachableHubFallsBackToACompleteCache() throws {
-        let tmp = try ResolutionTempDir()
+        let tmp = try TempFolder(prefix: "lingua-res")
         try ResolutionFixture.cache("acme/tiny", at: tmp.sub("hub"), commit: ResolutionFixture.commitA)
         let env = ResolutionFixture.env(["HF_HUB_CACHE": tmp.sub("hub").path, "HF_ENDPOINT": "http://127.0.0.1:9"], home: tmp.url)
         let model = try ModelResolver(environment: env, options: ResolutionFixture.options).resolve("acme/tiny")

@@ -8,7 +8,7 @@ import TestSupport
 @Suite struct ResolutionDownloadTests {
     /// One test's world: a served repo `acme/tiny`, an empty cache and a resolver pointed at both.
     struct World {
-        let tmp: ResolutionTempDir
+        let tmp: TempFolder
         let server: HubServer
         var env: [String: String]
         var cacheRoot: URL { tmp.sub("cache") }
@@ -17,7 +17,7 @@ import TestSupport
 
         init(serverArgs: [String] = [], files: [String] = ResolutionFixture.served,
              commit: String = ResolutionFixture.commitA, token: String? = nil) throws {
-            tmp = try ResolutionTempDir()
+            tmp = try TempFolder(prefix: "lingua-res")
             try ResolutionFixture.publish("acme/tiny", in: tmp.sub("root"), files: files)
             server = try HubServer(root: tmp.sub("root"), commit: commit, extra: serverArgs, workDir: tmp.url)
             env = ResolutionFixture.env(["HF_HUB_CACHE": tmp.sub("cache").path, "HF_ENDPOINT": server.endpoint], home: tmp.url)

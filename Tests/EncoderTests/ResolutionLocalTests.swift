@@ -28,7 +28,7 @@ import TestSupport
     }
 
     @Test func missingFilesAreListed() throws {
-        let tmp = try ResolutionTempDir()
+        let tmp = try TempFolder(prefix: "lingua-res")
         let dir = tmp.sub("partial")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: FixturePaths.tinyBERT.appendingPathComponent("config.json"),
@@ -42,7 +42,7 @@ import TestSupport
     }
 
     @Test func badSpecsAreTypedErrors() throws {
-        let tmp = try ResolutionTempDir()
+        let tmp = try TempFolder(prefix: "lingua-res")
         let resolver = ModelResolver(environment: [:], currentDirectory: tmp.url)
         #expect(throws: EncoderError.self) { try resolver.resolve("./no-such-model") }
         let notRepo = #expect(throws: EncoderError.self) { try resolver.resolve("a/b/c") }
@@ -71,7 +71,7 @@ import TestSupport
 
 @Suite struct ResolutionFingerprintTests {
     @Test func fingerprintFollowsContentNotPlace() throws {
-        let tmp = try ResolutionTempDir()
+        let tmp = try TempFolder(prefix: "lingua-res")
         let copy = tmp.sub("copy")
         try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
         for f in ModelResolver.requiredFiles {
@@ -96,7 +96,7 @@ import TestSupport
     }
 
     @Test func largeWeightsAreSampledHeaderAndWindows() throws {
-        let tmp = try ResolutionTempDir()
+        let tmp = try TempFolder(prefix: "lingua-res")
         let file = tmp.sub("model.safetensors")
         let header = Array(#"{"w":{"dtype":"F32","shape":[300000],"data_offsets":[0,1200000]}}"#.utf8)
         var bytes = withUnsafeBytes(of: UInt64(header.count).littleEndian) { Array($0) } + header

@@ -2,20 +2,6 @@ import Foundation
 import TestSupport
 @testable import Encoder
 
-/// A temporary folder for one test, removed when the value goes away.
-final class ResolutionTempDir: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("lingua-res-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func sub(_ path: String) -> URL { url.appendingPathComponent(path) }
-}
-
 /// Shared fixture facts for the resolution tests.
 enum ResolutionFixture {
     static let commitA = String(repeating: "a", count: 40)

@@ -41,6 +41,9 @@ public final class TempFolder: Sendable {
 
     deinit { try? FileManager.default.removeItem(at: url) }
 
+    /// A path inside the folder (nothing is created).
+    public func sub(_ path: String) -> URL { url.appendingPathComponent(path) }
+
     /// Writes `text` at `relative` inside the folder, creating folders on the way.
     @discardableResult
     public func write(_ relative: String, _ text: String) throws -> URL {
