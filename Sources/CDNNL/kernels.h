@@ -102,6 +102,20 @@ LINGUA_AVX512 static inline void lingua_gelu_avx512(float *p, long count) {
     }
 }
 
+LINGUA_AVX512 static inline void lingua_bias_gelu_avx512(float *p, long rows, long n, const float *bias) {
+    long full = n & ~15L;
+    __mmask16 tail = (__mmask16)((1u << (n - full)) - 1);
+    for (long row = 0; row < rows; row++) {
+        float *pr = p + row * n;
+        for (long i = 0; i < full; i += 16)
+            _mm512_storeu_ps(pr + i, lingua_gelu16(_mm512_add_ps(_mm512_loadu_ps(pr + i), _mm512_loadu_ps(bias + i))));
+        if (tail) {
+            __m512 x = _mm512_add_ps(_mm512_maskz_loadu_ps(tail, pr + full), _mm512_maskz_loadu_ps(tail, bias + full));
+            _mm512_mask_storeu_ps(pr + full, tail, lingua_gelu16(x));
+        }
+    }
+}
+
 LINGUA_AVX512 static inline void lingua_softmax_avx512(float *p, long rows, long n) {
     long full = n & ~15L;
     __mmask16 tail = (__mmask16)((1u << (n - full)) - 1);
@@ -230,6 +244,15 @@ static inline void lingua_gelu(float *p, long count) {
     if (LINGUA_HAS_AVX512()) { lingua_gelu_avx512(p, count); return; }
 #endif
     for (long i = 0; i < count; i++) p[i] = lingua_gelu1(p[i]);
+}
+
+/// Adds `bias` to each of `rows` rows of length `n` (stride `n`), then exact GELU, in one pass.
+static inline void lingua_bias_gelu(float *p, long rows, long n, const float *bias) {
+#if defined(__x86_64__)
+    if (LINGUA_HAS_AVX512()) { lingua_bias_gelu_avx512(p, rows, n, bias); return; }
+#endif
+    for (long row = 0; row < rows; row++)
+        for (long i = 0; i < n; i++) p[row * n + i] = lingua_gelu1(p[row * n + i] + bias[i]);
 }
 
 /// Row-wise softmax in place over `rows` rows of length `n` (stride `n`): max, exp(x - max), sum, scale.

@@ -82,6 +82,9 @@ final class ScratchPool: @unchecked Sendable {
 }
 
 extension TokenClassifier {
+    /// Query rows per attention block: 128 × 512 scores (256 KB) stay in a 1 MB L2 with K and V of one head.
+    static let attentionBlock = 128
+
     /// Position ids as transformers computes them: 0..<n for BERT; for RoBERTa
     /// `padding_idx + cumsum(id != padding_idx) * (id != padding_idx)` (create_position_ids_from_input_ids).
     func positionIds(_ ids: [Int32]) -> [Int] {
@@ -136,18 +139,25 @@ extension TokenClassifier {
                 try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.value, bias: layer.valueBias, out: s.v, outFeatures: h)
             }
 
-            // Self-attention per sequence at its own length (no padding; masked keys get no weight).
+            // Self-attention per sequence at its own length (no padding; masked keys get no weight),
+            // in blocks of query rows so that a block of scores stays in L2 between QKᵀ, softmax and ·V.
             var offset = 0
             for (i, ids) in pack.enumerated() {
                 let n = ids.count
                 for head in 0..<heads {
                     let column = offset * h + head * dh
-                    try GEMM.sgemm(m: n, n: n, k: dh, alpha: scale, a: s.q + column, lda: h, b: s.k + column, ldb: h,
-                                   transposeB: true, beta: 0, c: s.scores, ldc: n)
-                    if !maskedKeys[i].isEmpty { Kernels.maskColumns(s.scores, rows: n, columns: n, masked: maskedKeys[i]) }
-                    Kernels.softmaxRows(s.scores, rows: n, columns: n)
-                    try GEMM.sgemm(m: n, n: dh, k: n, a: s.scores, lda: n, b: s.v + column, ldb: h,
-                                   transposeB: false, beta: 0, c: s.context + column, ldc: h)
+                    var first = 0
+                    while first < n {
+                        let rows = min(Self.attentionBlock, n - first)
+                        let query = column + first * h
+                        try GEMM.sgemm(m: rows, n: n, k: dh, alpha: scale, a: s.q + query, lda: h, b: s.k + column, ldb: h,
+                                       transposeB: true, beta: 0, c: s.scores, ldc: n)
+                        if !maskedKeys[i].isEmpty { Kernels.maskColumns(s.scores, rows: rows, columns: n, masked: maskedKeys[i]) }
+                        Kernels.softmaxRows(s.scores, rows: rows, columns: n)
+                        try GEMM.sgemm(m: rows, n: dh, k: n, a: s.scores, lda: n, b: s.v + column, ldb: h,
+                                       transposeB: false, beta: 0, c: s.context + query, ldc: h)
+                        first += rows
+                    }
                 }
                 offset += n
             }
@@ -155,36 +165,41 @@ extension TokenClassifier {
             if let attentionOutput = q8?.attentionOutput {
                 try int8Linear(s.context, tokens: tokens, weight: attentionOutput, outputs: [s.q], scratch: s)
             } else {
-                try linear(s.context, tokens: tokens, inFeatures: h, weight: layer.attentionOut, bias: layer.attentionOutBias,
+                try linear(s.context, tokens: tokens, inFeatures: h, weight: layer.attentionOut, bias: nil,
                            out: s.q, outFeatures: h)
             }
-            Kernels.layerNorm(s.q, residual: s.hidden, rows: tokens, columns: h, gamma: layer.attentionNorm.pointer,
+            Kernels.layerNorm(s.q, bias: q8?.attentionOutput == nil ? layer.attentionOutBias.pointer : nil, residual: s.hidden, rows: tokens, columns: h, gamma: layer.attentionNorm.pointer,
                               beta: layer.attentionNormBias.pointer, eps: config.layerNormEps, out: s.hidden)
 
             if let intermediate = q8?.intermediate {
                 try int8Linear(s.hidden, tokens: tokens, weight: intermediate, outputs: [s.inner], scratch: s)
             } else {
-                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.intermediate, bias: layer.intermediateBias,
+                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.intermediate, bias: nil,
                            out: s.inner, outFeatures: inner)
             }
-            Kernels.gelu(s.inner, count: tokens * inner)
+            if q8?.intermediate == nil {
+                Kernels.biasGelu(s.inner, rows: tokens, columns: inner, bias: layer.intermediateBias.pointer)
+            } else {
+                Kernels.gelu(s.inner, count: tokens * inner)
+            }
             if let output = q8?.output {
                 try int8Linear(s.inner, tokens: tokens, weight: output, outputs: [s.q], scratch: s)
             } else {
-                try linear(s.inner, tokens: tokens, inFeatures: inner, weight: layer.output, bias: layer.outputBias,
+                try linear(s.inner, tokens: tokens, inFeatures: inner, weight: layer.output, bias: nil,
                            out: s.q, outFeatures: h)
             }
-            Kernels.layerNorm(s.q, residual: s.hidden, rows: tokens, columns: h, gamma: layer.outputNorm.pointer,
+            Kernels.layerNorm(s.q, bias: q8?.output == nil ? layer.outputBias.pointer : nil, residual: s.hidden, rows: tokens, columns: h, gamma: layer.outputNorm.pointer,
                               beta: layer.outputNormBias.pointer, eps: config.layerNormEps, out: s.hidden)
         }
     }
 
-    /// out[tokens × outFeatures] = input · weightᵀ + bias (PyTorch `Linear`).
+    /// out[tokens × outFeatures] = input · weightᵀ + bias (PyTorch `Linear`); with `bias` nil the caller
+    /// adds the bias itself in its next pass over `out` (fused into GELU or the residual LayerNorm).
     private func linear(_ input: UnsafePointer<Float>, tokens: Int, inFeatures: Int, weight: WeightTensor,
-                        bias: WeightTensor, out: UnsafeMutablePointer<Float>, outFeatures: Int) throws {
-        Kernels.fillRows(out, rows: tokens, columns: outFeatures, bias: bias.pointer)
+                        bias: WeightTensor?, out: UnsafeMutablePointer<Float>, outFeatures: Int) throws {
+        if let bias { Kernels.fillRows(out, rows: tokens, columns: outFeatures, bias: bias.pointer) }
         try GEMM.sgemm(m: tokens, n: outFeatures, k: inFeatures, a: input, lda: inFeatures, b: weight.pointer,
-                       ldb: inFeatures, transposeB: true, beta: 1, c: out, ldc: outFeatures)
+                       ldb: inFeatures, transposeB: true, beta: bias == nil ? 0 : 1, c: out, ldc: outFeatures)
     }
 
     /// The int8 version of `linear`: per-token u8 quantisation of `input`, u8·s8→s32 GEMM against the

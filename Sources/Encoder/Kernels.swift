@@ -21,6 +21,12 @@ enum Kernels {
         lingua_gelu(p, count)
     }
 
+    /// `gelu` of each row plus `bias` (rows of length `columns`), in one pass over the GEMM output
+    /// while it is still in cache: the same value as copying the bias in before a beta = 1 GEMM.
+    static func biasGelu(_ p: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias: UnsafePointer<Float>) {
+        lingua_bias_gelu(p, rows, columns, bias)
+    }
+
     /// Copies `bias` into each of `rows` rows of `out` (row stride `columns`), ready for GEMM with beta = 1.
     static func fillRows(_ out: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias: UnsafePointer<Float>) {
         for row in 0..<rows {
@@ -38,13 +44,19 @@ enum Kernels {
         return total
     }
 
-    /// Row-wise LayerNorm of `x + residual` (residual optional), written to `out` (may alias `x`).
-    static func layerNorm(_ x: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, rows: Int, columns n: Int,
-                          gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float,
+    /// Row-wise LayerNorm of `(x + bias) + residual` (bias and residual optional), written to `out` (may alias `x`).
+    /// The bias is the `Linear` bias the GEMM left out, added in the same pass as the residual.
+    static func layerNorm(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>?,
+                          rows: Int, columns n: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float,
                           out: UnsafeMutablePointer<Float>) {
         for row in 0..<rows {
             let px = x + row * n
-            if let residual {
+            if let residual, let bias {
+                let pr = residual + row * n
+                var i = 0
+                while i + width <= n { store((load(px + i) + load(bias + i)) + load(pr + i), px + i); i += width }
+                while i < n { px[i] = (px[i] + bias[i]) + pr[i]; i += 1 }
+            } else if let residual {
                 let pr = residual + row * n
                 var i = 0
                 while i + width <= n { store(load(px + i) + load(pr + i), px + i); i += width }
