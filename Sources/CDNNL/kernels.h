@@ -116,6 +116,61 @@ LINGUA_AVX512 static inline void lingua_bias_gelu_avx512(float *p, long rows, lo
     }
 }
 
+/// Sum of the 16 lanes in lane order from -0, as Swift's `SIMD16<Float>.sum()` does.
+LINGUA_AVX512 static inline float lingua_lane_sum16(__m512 v) {
+    float lanes[16];
+    _mm512_storeu_ps(lanes, v);
+    float total = -0.0f;
+    for (int i = 0; i < 16; i++) total += lanes[i];
+    return total;
+}
+
+LINGUA_AVX512 static inline void lingua_layer_norm_avx512(float *x, const float *bias, const float *residual, long rows,
+                                                          long n, const float *gamma, const float *beta, float eps,
+                                                          float *out) {
+    long full = n & ~15L;
+    for (long row = 0; row < rows; row++) {
+        float *px = x + row * n;
+        if (residual) {
+            const float *pr = residual + row * n;
+            long i = 0;
+            if (bias) {
+                for (; i < full; i += 16) {
+                    __m512 v = _mm512_add_ps(_mm512_loadu_ps(px + i), _mm512_loadu_ps(bias + i));
+                    _mm512_storeu_ps(px + i, _mm512_add_ps(v, _mm512_loadu_ps(pr + i)));
+                }
+                for (; i < n; i++) px[i] = (px[i] + bias[i]) + pr[i];
+            } else {
+                for (; i < full; i += 16) _mm512_storeu_ps(px + i, _mm512_add_ps(_mm512_loadu_ps(px + i), _mm512_loadu_ps(pr + i)));
+                for (; i < n; i++) px[i] += pr[i];
+            }
+        }
+        __m512 acc = _mm512_setzero_ps();
+        long i = 0;
+        for (; i < full; i += 16) acc = _mm512_add_ps(acc, _mm512_loadu_ps(px + i));
+        float total = lingua_lane_sum16(acc);
+        for (; i < n; i++) total += px[i];
+        float mean = total / (float)n;
+        __m512 vm = _mm512_set1_ps(mean);
+        acc = _mm512_setzero_ps();
+        for (i = 0; i < full; i += 16) {
+            __m512 d = _mm512_sub_ps(_mm512_loadu_ps(px + i), vm);
+            acc = _mm512_add_ps(acc, _mm512_mul_ps(d, d));
+        }
+        float variance = lingua_lane_sum16(acc);
+        for (; i < n; i++) { float d = px[i] - mean; variance += d * d; }
+        variance /= (float)n;
+        float rstd = 1.0f / sqrtf(variance + eps);
+        __m512 vr = _mm512_set1_ps(rstd);
+        float *po = out + row * n;
+        for (i = 0; i < full; i += 16) {
+            __m512 y = _mm512_mul_ps(_mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(px + i), vm), vr), _mm512_loadu_ps(gamma + i));
+            _mm512_storeu_ps(po + i, _mm512_add_ps(y, _mm512_loadu_ps(beta + i)));
+        }
+        for (; i < n; i++) po[i] = (px[i] - mean) * rstd * gamma[i] + beta[i];
+    }
+}
+
 LINGUA_AVX512 static inline void lingua_softmax_avx512(float *p, long rows, long n) {
     long full = n & ~15L;
     __mmask16 tail = (__mmask16)((1u << (n - full)) - 1);
@@ -253,6 +308,17 @@ static inline void lingua_bias_gelu(float *p, long rows, long n, const float *bi
 #endif
     for (long row = 0; row < rows; row++)
         for (long i = 0; i < n; i++) p[row * n + i] = lingua_gelu1(p[row * n + i] + bias[i]);
+}
+
+/// Row-wise LayerNorm of `(x + bias) + residual` (bias and residual may be NULL) into `out` (may alias `x`),
+/// in Encoder/Kernels.swift's order (16-lane partial sums, summed lane by lane). Returns 0 without
+/// AVX-512, where the caller runs its Swift version instead.
+static inline int lingua_layer_norm(float *x, const float *bias, const float *residual, long rows, long n,
+                                    const float *gamma, const float *beta, float eps, float *out) {
+#if defined(__x86_64__)
+    if (LINGUA_HAS_AVX512()) { lingua_layer_norm_avx512(x, bias, residual, rows, n, gamma, beta, eps, out); return 1; }
+#endif
+    return 0;
 }
 
 /// Row-wise softmax in place over `rows` rows of length `n` (stride `n`): max, exp(x - max), sum, scale.

@@ -49,6 +49,8 @@ enum Kernels {
     static func layerNorm(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>? = nil, residual: UnsafePointer<Float>?,
                           rows: Int, columns n: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float,
                           out: UnsafeMutablePointer<Float>) {
+        // AVX-512 C version of the loop below (same order of operations, same bits).
+        if lingua_layer_norm(x, bias, residual, rows, n, gamma, beta, eps, out) != 0 { return }
         for row in 0..<rows {
             let px = x + row * n
             if let residual, let bias {
