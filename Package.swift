@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Compression", dependencies: ["Tokenizers", "Encoder"], swiftSettings: fastMath),
         .target(name: "Corpus", dependencies: ["CZstd", "Checksum"]),
         .target(name: "Runner", dependencies: [
-            "Compression", "Corpus", "CSQLite", "Yams", "Evaluation", "LLMClient",
+            "Compression", "Encoder", "Corpus", "CSQLite", "Yams", "Evaluation", "LLMClient",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Evaluation", dependencies: ["Corpus", "Tokenizers", "Checksum"], resources: [.copy("Resources")]),

@@ -1,5 +1,6 @@
 import Foundation
 import Compression
+import Encoder
 import Logging
 
 /// Loads the compressor a job names, resolving `model: auto`. The actual loading is a closure
@@ -39,14 +40,12 @@ public struct ModelLoader: Sendable {
         return out
     }
 
+    /// The Hub settings of `environment`, read as the model resolver reads them (one cache,
+    /// one offline switch for the lookup here and for the factory's download).
+    var hub: HubSettings { HubSettings(environment: environment) }
+
     /// The Hugging Face hub cache folder (`HF_HUB_CACHE`, `HF_HOME/hub`, `~/.cache/huggingface/hub`).
-    public var hubCache: URL {
-        if let c = environment["HF_HUB_CACHE"], !c.isEmpty { return URL(fileURLWithPath: c) }
-        if let h = environment["HF_HOME"], !h.isEmpty { return URL(fileURLWithPath: h).appendingPathComponent("hub") }
-        let base = environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
-        return base.appendingPathComponent("huggingface/hub")
-    }
+    public var hubCache: URL { hub.cacheDirectory }
 
     /// A cached snapshot of a Hub repo with the three files Lingua reads, if any.
     public func cachedSnapshot(of repo: String) -> URL? {
@@ -63,7 +62,7 @@ public struct ModelLoader: Sendable {
     }
 
     static func isCheckpoint(_ dir: URL) -> Bool {
-        ["config.json", "tokenizer.json", "model.safetensors"].allSatisfy {
+        ModelResolver.requiredFiles.allSatisfy {
             FileManager.default.fileExists(atPath: dir.appendingPathComponent($0).path)
         }
     }
@@ -91,7 +90,7 @@ public struct ModelLoader: Sendable {
                 } catch {
                     released = "cached in \(snap.path) but unusable (\(error))"
                 }
-            } else if ["1", "true", "yes", "on"].contains(environment["HF_HUB_OFFLINE"]?.lowercased() ?? "") {
+            } else if hub.offline {
                 released = "not in \(hubCache.path), and HF_HUB_OFFLINE is set"
             } else {
                 do {
