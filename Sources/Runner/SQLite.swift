@@ -78,6 +78,18 @@ package final class SQLiteDatabase {
         try s.bind(bindings)
         while try s.step() {}
     }
+
+    /// A value of the `meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)` table every Lingua state
+    /// file keeps (plan hash, part, schema facts); nil when unset.
+    package func metaValue(_ key: String) throws -> String? {
+        var v: String?
+        try query("SELECT value FROM meta WHERE key = ?", [.text(key)]) { v = $0.text(0) }
+        return v
+    }
+
+    package func setMetaValue(_ key: String, _ value: String) throws {
+        try run("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [.text(key), .text(value)])
+    }
 }
 
 /// A value bound to a statement parameter.

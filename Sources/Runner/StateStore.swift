@@ -99,17 +99,11 @@ public final class StateStore: @unchecked Sendable {
     // MARK: meta
 
     public func meta(_ key: String) throws -> String? {
-        try locked("reading meta") {
-            var v: String?
-            try db.query("SELECT value FROM meta WHERE key = ?", [.text(key)]) { v = $0.text(0) }
-            return v
-        }
+        try locked("reading meta") { try db.metaValue(key) }
     }
 
     public func setMeta(_ key: String, _ value: String) throws {
-        try locked("writing meta") {
-            try db.run("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [.text(key), .text(value)])
-        }
+        try locked("writing meta") { try db.setMetaValue(key, value) }
     }
 
     // MARK: shards
