@@ -31,14 +31,29 @@ public struct Cl100kCounter: TokenCounter {
 /// The encoder's token classifier as llmlingua's model call. Positions the reference masks out
 /// inside a row (a literal `[PAD]` piece in BERT text) stay in the row with their position ids and
 /// are masked as attention keys, exactly as `attention_mask` 0 does in PyTorch.
-public struct ClassifierModel: KeepProbabilityModel {
+/// An int8 classifier re-scores, in fp32, the words within `refinementMargin` of a chunk threshold
+/// (`TokenClassifier.keepProbabilities(_:keyMasks:refine:)`); on fp32 the margin is 0.
+public struct ClassifierModel: RefiningKeepProbabilityModel {
     public let classifier: TokenClassifier
+    public let refinementMargin: Double
 
-    public init(_ classifier: TokenClassifier) { self.classifier = classifier }
+    public init(_ classifier: TokenClassifier, refinementMargin: Double = 0) {
+        self.classifier = classifier
+        self.refinementMargin = classifier.precision == .int8 ? max(refinementMargin, 0) : 0
+    }
 
     public func keepProbabilities(ids: [[Int32]], attentionMask: [[Bool]]?) throws -> [[Float]] {
         do {
             return try classifier.keepProbabilities(ids, keyMasks: attentionMask)
+        } catch let e as EncoderError {
+            throw CompressionError(.model, "encoder: \(e)")
+        }
+    }
+
+    public func keepProbabilities(ids: [[Int32]], attentionMask: [[Bool]]?,
+                                  refine select: @escaping @Sendable (Int, [Float]) throws -> [Int]) throws -> [[Float]] {
+        do {
+            return try classifier.keepProbabilities(ids, keyMasks: attentionMask, refine: select)
         } catch let e as EncoderError {
             throw CompressionError(.model, "encoder: \(e)")
         }

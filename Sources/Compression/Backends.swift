@@ -23,6 +23,17 @@ public protocol KeepProbabilityModel: Sendable {
     func keepProbabilities(ids: [[Int32]], attentionMask: [[Bool]]?) throws -> [[Float]]
 }
 
+/// A model whose probabilities come from an approximate pass (int8) that can compute chosen positions
+/// again exactly (fp32). The compressor re-scores the pieces of every word whose approximate
+/// probability lies within `refinementMargin` of its chunk's threshold (0: never).
+public protocol RefiningKeepProbabilityModel: KeepProbabilityModel {
+    var refinementMargin: Double { get }
+    /// As `keepProbabilities(ids:attentionMask:)`, where `select` is handed each row's approximate
+    /// probabilities (row index in `ids`) and names the positions to compute again.
+    func keepProbabilities(ids: [[Int32]], attentionMask: [[Bool]]?,
+                           refine select: @escaping @Sendable (Int, [Float]) throws -> [Int]) throws -> [[Float]]
+}
+
 /// Which of llmlingua's two rule sets applies. llmlingua picks it from a substring of the model
 /// name; Lingua reads `model_type` from `config.json` (`bert` or `xlm-roberta`).
 public enum CompressorFamily: String, Sendable, Equatable {

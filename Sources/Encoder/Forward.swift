@@ -16,13 +16,17 @@ final class Scratch {
     let accumulators: UnsafeMutablePointer<Int32>
     let rowScales: UnsafeMutablePointer<Float>
     let rowZeros: UnsafeMutablePointer<Int32>
+    /// Per layer, that layer's keys then values for every token of the pack ([layers × 2 × tokens × hidden]),
+    /// kept for `refine` (nil unless asked for: the layers then share `k` and `v`).
+    let keyValues: UnsafeMutablePointer<Float>?
     /// What this scratch can hold (a pack of at most `tokens` tokens, sequences of at most `longest`).
     let tokens, longest: Int
     let int8: Bool
     private let base: UnsafeMutableRawPointer
     private let byteCount: Int
+    private let keyValueBytes: Int
 
-    init(config: EncoderConfig, tokens: Int, longest: Int, int8: Bool = false) throws {
+    init(config: EncoderConfig, tokens: Int, longest: Int, int8: Bool = false, keepKeysValues: Bool = false) throws {
         (self.tokens, self.longest, self.int8) = (tokens, longest, int8)
         let rows = tokens * config.hiddenSize, widest = max(3 * config.hiddenSize, config.intermediateSize)
         let floats = [rows, rows, rows, rows, rows, tokens * config.intermediateSize, max(longest * longest, 1)]
@@ -46,9 +50,30 @@ final class Scratch {
         accumulators = starts[8].bindMemory(to: Int32.self, capacity: max(extra[1] / 4, 1))
         rowScales = starts[9].bindMemory(to: Float.self, capacity: max(tokens, 1))
         rowZeros = starts[10].bindMemory(to: Int32.self, capacity: max(tokens, 1))
+        let keyValueFloats = keepKeysValues ? 2 * config.numHiddenLayers * tokens * config.hiddenSize : 0
+        keyValueBytes = keyValueFloats * MemoryLayout<Float>.stride
+        if keyValueBytes > 0 {
+            guard let cache = mmap(nil, keyValueBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+                  cache != MAP_FAILED else {
+                munmap(base, byteCount)
+                throw EncoderError(.io, "cannot allocate \(keyValueBytes) bytes for the key/value cache")
+            }
+            keyValues = cache.bindMemory(to: Float.self, capacity: keyValueFloats)
+        } else {
+            keyValues = nil
+        }
     }
 
-    deinit { munmap(base, byteCount) }
+    /// Layer `layer`'s keys (`value` false) or values in the cache, or the shared buffers without one.
+    func keys(layer: Int, hidden: Int, value: Bool) -> UnsafeMutablePointer<Float> {
+        guard let keyValues else { return value ? v : k }
+        return keyValues + (2 * layer + (value ? 1 : 0)) * tokens * hidden
+    }
+
+    deinit {
+        munmap(base, byteCount)
+        if let keyValues { munmap(keyValues, keyValueBytes) }
+    }
 }
 
 /// Scratch memory kept between calls of one classifier, so a steady stream of packs does not map,
@@ -60,14 +85,16 @@ final class ScratchPool: @unchecked Sendable {
     private let limit = 4
 
     /// An idle scratch large enough, or a new one sized for this pack.
-    func take(config: EncoderConfig, tokens: Int, longest: Int, int8: Bool) throws -> Scratch {
+    func take(config: EncoderConfig, tokens: Int, longest: Int, int8: Bool, keepKeysValues: Bool = false) throws -> Scratch {
         let reused: Scratch? = lock.withLock {
-            guard let index = idle.firstIndex(where: { $0.tokens >= tokens && $0.longest >= longest && $0.int8 == int8 }) else {
+            guard let index = idle.firstIndex(where: {
+                $0.tokens >= tokens && $0.longest >= longest && $0.int8 == int8 && ($0.keyValues != nil) == keepKeysValues
+            }) else {
                 return nil
             }
             return idle.remove(at: index)
         }
-        return try reused ?? Scratch(config: config, tokens: tokens, longest: longest, int8: int8)
+        return try reused ?? Scratch(config: config, tokens: tokens, longest: longest, int8: int8, keepKeysValues: keepKeysValues)
     }
 
     /// Returns a scratch for reuse (the smallest one goes when the pool is full).
@@ -99,6 +126,16 @@ extension TokenClassifier {
         }
     }
 
+    /// The embedding sum of one token before LayerNorm: (word + token_type[0]) + position.
+    @inline(__always)
+    func embed(_ id: Int32, position: Int, out: UnsafeMutablePointer<Float>) {
+        let h = config.hiddenSize, w = weights
+        let word = w.wordEmbeddings.pointer + Int(id) * h
+        let position = w.positionEmbeddings.pointer + position * h
+        let type = w.tokenTypeEmbeddings.pointer
+        for j in 0..<h { out[j] = (word[j] + type[j]) + position[j] }
+    }
+
     /// Runs embeddings and every transformer layer; the last hidden state ends in `scratch.hidden`.
     /// `keyMasks` (per sequence, false = key masked out) as PyTorch's `attention_mask`.
     func encode(_ pack: [[Int32]], keyMasks: [[Bool]]?, scratch s: Scratch) throws {
@@ -111,13 +148,7 @@ extension TokenClassifier {
         var row = 0
         for ids in pack {
             let positions = positionIds(ids)
-            for (t, id) in ids.enumerated() {
-                let out = s.hidden + (row + t) * h
-                let word = w.wordEmbeddings.pointer + Int(id) * h
-                let position = w.positionEmbeddings.pointer + positions[t] * h
-                let type = w.tokenTypeEmbeddings.pointer
-                for j in 0..<h { out[j] = (word[j] + type[j]) + position[j] }
-            }
+            for (t, id) in ids.enumerated() { embed(id, position: positions[t], out: s.hidden + (row + t) * h) }
             row += ids.count
         }
         Kernels.layerNorm(s.hidden, residual: nil, rows: tokens, columns: h, gamma: w.embeddingNorm.pointer,
@@ -132,12 +163,13 @@ extension TokenClassifier {
         let scale = 1 / Float(dh).squareRoot()
         for (index, layer) in w.layers.enumerated() {
             let q8 = int8?.layers[index]
+            let keys = s.keys(layer: index, hidden: h, value: false), values = s.keys(layer: index, hidden: h, value: true)
             if let qkv = q8?.qkv {
-                try int8Linear(s.hidden, tokens: tokens, weight: qkv, outputs: [s.q, s.k, s.v], scratch: s)
+                try int8Linear(s.hidden, tokens: tokens, weight: qkv, outputs: [s.q, keys, values], scratch: s)
             } else {
                 try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.query, bias: layer.queryBias, out: s.q, outFeatures: h)
-                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.key, bias: layer.keyBias, out: s.k, outFeatures: h)
-                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.value, bias: layer.valueBias, out: s.v, outFeatures: h)
+                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.key, bias: layer.keyBias, out: keys, outFeatures: h)
+                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.value, bias: layer.valueBias, out: values, outFeatures: h)
             }
 
             // Self-attention per sequence at its own length (no padding; masked keys get no weight),
@@ -151,11 +183,11 @@ extension TokenClassifier {
                     while first < n {
                         let rows = min(Self.attentionBlock, n - first)
                         let query = column + first * h
-                        try GEMM.sgemm(m: rows, n: n, k: dh, alpha: scale, a: s.q + query, lda: h, b: s.k + column, ldb: h,
+                        try GEMM.sgemm(m: rows, n: n, k: dh, alpha: scale, a: s.q + query, lda: h, b: keys + column, ldb: h,
                                        transposeB: true, beta: 0, c: s.scores, ldc: n)
                         if !maskedKeys[i].isEmpty { Kernels.maskColumns(s.scores, rows: rows, columns: n, masked: maskedKeys[i]) }
                         Kernels.softmaxRows(s.scores, rows: rows, columns: n)
-                        try GEMM.sgemm(m: rows, n: dh, k: n, a: s.scores, lda: n, b: s.v + column, ldb: h,
+                        try GEMM.sgemm(m: rows, n: dh, k: n, a: s.scores, lda: n, b: values + column, ldb: h,
                                        transposeB: false, beta: 0, c: s.context + query, ldc: h)
                         first += rows
                     }
@@ -196,7 +228,7 @@ extension TokenClassifier {
 
     /// out[tokens × outFeatures] = input · weightᵀ + bias (PyTorch `Linear`); with `bias` nil the caller
     /// adds the bias itself in its next pass over `out` (fused into GELU or the residual LayerNorm).
-    private func linear(_ input: UnsafePointer<Float>, tokens: Int, inFeatures: Int, weight: WeightTensor,
+    func linear(_ input: UnsafePointer<Float>, tokens: Int, inFeatures: Int, weight: WeightTensor,
                         bias: WeightTensor?, out: UnsafeMutablePointer<Float>, outFeatures: Int) throws {
         if let bias { Kernels.fillRows(out, rows: tokens, columns: outFeatures, bias: bias.pointer) }
         try GEMM.sgemm(m: tokens, n: outFeatures, k: inFeatures, a: input, lda: inFeatures, b: weight.pointer,

@@ -11,6 +11,14 @@ extension TokenClassifier {
         try parallel(batch, keyMasks: keyMasks, workers: workers) { try self.logits($0, keyMasks: $1) }
     }
 
+    /// `keepProbabilities(_:keyMasks:refine:)` spread over `workers` threads; `select` gets indices in `batch`.
+    public func keepProbabilities(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil, workers: Int,
+                                  refine select: @escaping RefinementSelector) throws -> [[Float]] {
+        try parallel(batch, keyMasks: keyMasks, workers: workers) { rows, masks, indices in
+            try self.keepProbabilities(rows, keyMasks: masks, refine: { try select(indices[$0], $1) })
+        }
+    }
+
     /// `keepProbabilities` spread over `workers` threads like `logits(_:keyMasks:workers:)`.
     public func keepProbabilities(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil, workers: Int) throws -> [[Float]] {
         try parallel(batch, keyMasks: keyMasks, workers: workers) { try self.keepProbabilities($0, keyMasks: $1) }
@@ -18,12 +26,18 @@ extension TokenClassifier {
 
     private func parallel(_ batch: [[Int32]], keyMasks: [[Bool]]?, workers requested: Int,
                           _ body: @escaping @Sendable ([[Int32]], [[Bool]]?) throws -> [[Float]]) throws -> [[Float]] {
+        try parallel(batch, keyMasks: keyMasks, workers: requested) { rows, masks, _ in try body(rows, masks) }
+    }
+
+    /// Runs `body` on each worker's share of `batch` (with the shares' indices in `batch`).
+    private func parallel(_ batch: [[Int32]], keyMasks: [[Bool]]?, workers requested: Int,
+                          _ body: @escaping @Sendable ([[Int32]], [[Bool]]?, [Int]) throws -> [[Float]]) throws -> [[Float]] {
         let workers = max(1, min(requested, batch.count))
         if workers == 1 {
             let previous = GEMM.threadsForCurrentThread()
             GEMM.setThreadsForCurrentThread(max(1, requested))
             defer { if let previous { GEMM.setThreadsForCurrentThread(previous) } }
-            return try body(batch, keyMasks)
+            return try body(batch, keyMasks, Array(batch.indices))
         }
         if let keyMasks, keyMasks.count != batch.count {
             throw EncoderError(.invalidInput, "\(keyMasks.count) key masks for \(batch.count) sequences", item: "keyMasks")
@@ -44,7 +58,7 @@ extension TokenClassifier {
             defer { if let previous { GEMM.setThreadsForCurrentThread(previous) } }
             let indices = frozenShares[worker].sorted()
             do {
-                let rows = try body(indices.map { batch[$0] }, keyMasks.map { masks in indices.map { masks[$0] } })
+                let rows = try body(indices.map { batch[$0] }, keyMasks.map { masks in indices.map { masks[$0] } }, indices)
                 for (index, row) in zip(indices, rows) { collected.set(index, row) }
             } catch {
                 collected.fail(error)

@@ -85,11 +85,12 @@ public final class TokenClassifier: Sendable {
                                item: "classifier.weight")
         }
         let labels = config.numLabels, h = config.hiddenSize
-        return try run(batch, keyMasks: keyMasks) { hidden, tokens, lengths in
+        return try run(batch, keyMasks: keyMasks) { s, _, pack, _ in
+            let lengths = pack.map(\.count), tokens = lengths.reduce(0, +)
             let out = UnsafeMutablePointer<Float>.allocate(capacity: tokens * labels)
             defer { out.deallocate() }
             Kernels.fillRows(out, rows: tokens, columns: labels, bias: bias.pointer)
-            try GEMM.sgemm(m: tokens, n: labels, k: h, a: hidden, lda: h, b: classifier.pointer, ldb: h,
+            try GEMM.sgemm(m: tokens, n: labels, k: h, a: s.hidden, lda: h, b: classifier.pointer, ldb: h,
                            transposeB: true, beta: 1, c: out, ldc: labels)
             return Self.split(out, lengths: lengths, width: labels)
         }
@@ -101,16 +102,19 @@ public final class TokenClassifier: Sendable {
         guard config.numLabels >= 2 else {
             throw EncoderError(.badConfig, "keep probability needs at least 2 labels", file: checkpointPath, item: "num_labels")
         }
+        return try logits(batch, keyMasks: keyMasks).map(keepProbabilities(logits:))
+    }
+
+    /// P(label 1) per row of a flat [rows × numLabels] logits array (softmax, column 1).
+    func keepProbabilities(logits row: [Float]) -> [Float] {
         let labels = config.numLabels
-        return try logits(batch, keyMasks: keyMasks).map { row in
-            (0..<(row.count / labels)).map { t in
-                let base = t * labels
-                var m = row[base]
-                for j in 1..<labels { m = max(m, row[base + j]) }
-                var total: Float = 0
-                for j in 0..<labels { total += Foundation.exp(row[base + j] - m) }
-                return Foundation.exp(row[base + 1] - m) / total
-            }
+        return (0..<(row.count / labels)).map { t in
+            let base = t * labels
+            var m = row[base]
+            for j in 1..<labels { m = max(m, row[base + j]) }
+            var total: Float = 0
+            for j in 0..<labels { total += Foundation.exp(row[base + j] - m) }
+            return Foundation.exp(row[base + 1] - m) / total
         }
     }
 
@@ -118,10 +122,10 @@ public final class TokenClassifier: Sendable {
     /// `keyMasks` as for `logits(_:keyMasks:)`.
     public func lastHiddenState(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil) throws -> [[Float]] {
         let h = config.hiddenSize
-        return try run(batch, keyMasks: keyMasks) { hidden, _, lengths in Self.split(hidden, lengths: lengths, width: h) }
+        return try run(batch, keyMasks: keyMasks) { s, _, pack, _ in Self.split(s.hidden, lengths: pack.map(\.count), width: h) }
     }
 
-    private static func split(_ p: UnsafePointer<Float>, lengths: [Int], width: Int) -> [[Float]] {
+    static func split(_ p: UnsafePointer<Float>, lengths: [Int], width: Int) -> [[Float]] {
         var offset = 0
         return lengths.map { length in
             defer { offset += length * width }
@@ -129,9 +133,12 @@ public final class TokenClassifier: Sendable {
         }
     }
 
-    /// Validates the batch, packs it, runs the encoder and hands each pack's hidden states to `head`.
-    private func run(_ batch: [[Int32]], keyMasks: [[Bool]]?,
-                     head: (UnsafePointer<Float>, Int, [Int]) throws -> [[Float]]) throws -> [[Float]] {
+    /// Validates the batch, packs it (at most `packTokens` tokens, default `maxPackTokens`), runs the
+    /// encoder and hands each pack's scratch (last hidden state in `hidden`; per-layer keys and values
+    /// when `keepKeysValues`), the index of its first sequence in `batch`, its sequences and masks to `head`.
+    func run(_ batch: [[Int32]], keyMasks: [[Bool]]?, keepKeysValues: Bool = false, packTokens: Int? = nil,
+             head: (Scratch, Int, [[Int32]], [[Bool]]?) throws -> [[Float]]) throws -> [[Float]] {
+        let maxPackTokens = packTokens ?? self.maxPackTokens
         if let keyMasks {
             guard keyMasks.count == batch.count else {
                 throw EncoderError(.invalidInput, "\(keyMasks.count) key masks for \(batch.count) sequences", item: "keyMasks")
@@ -169,10 +176,11 @@ public final class TokenClassifier: Sendable {
                 // Sized for any pack (untouched pages of the anonymous mapping cost no memory), so
                 // pooled scratches fit every later pack.
                 let scratch = try scratchPool.take(config: config, tokens: max(tokens, maxPackTokens),
-                                                   longest: max(lengths.max() ?? 0, maxSequenceLength), int8: int8 != nil)
+                                                   longest: max(lengths.max() ?? 0, maxSequenceLength), int8: int8 != nil,
+                                                   keepKeysValues: keepKeysValues)
                 defer { scratchPool.give(scratch) }
                 try encode(pack, keyMasks: packMasks, scratch: scratch)
-                results.append(contentsOf: try head(scratch.hidden, tokens, lengths))
+                results.append(contentsOf: try head(scratch, start, pack, packMasks))
             }
             start = end
         }

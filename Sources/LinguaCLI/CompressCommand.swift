@@ -19,8 +19,12 @@ struct CompressCommand: ParsableCommand {
     @Option(name: .long, help: "Model directory, Hugging Face repo id, or auto (the released mBERT checkpoint, else lingua-mini).")
     var model: String
 
-    @Option(name: .long, help: "Encoder arithmetic: fp32 (default, byte-identical to llmlingua) or int8 (faster, ~99.5% of keep/drop decisions identical).")
+    @Option(name: .long, help: "Encoder arithmetic: fp32 (default, byte-identical to llmlingua) or int8 (faster; words near a threshold re-scored in fp32).")
     var precision: String = "fp32"
+
+    @Option(name: .customLong("int8-refine-margin"),
+            help: "With --precision int8: re-score in fp32 the words whose int8 probability is within this of their chunk threshold (default \(PromptCompressor.defaultInt8RefineMargin); 0: plain int8).")
+    var int8RefineMargin: Double = PromptCompressor.defaultInt8RefineMargin
 
     @Option(name: .long, help: "Fraction of tokens to keep (default 0.5).")
     var rate: Double?
@@ -63,6 +67,7 @@ struct CompressCommand: ParsableCommand {
 
     func validate() throws {
         if EncoderPrecision(rawValue: precision) == nil { throw ValidationError("--precision is fp32 or int8, not \(precision)") }
+        if !(0..<1).contains(int8RefineMargin) { throw ValidationError("--int8-refine-margin must be in [0, 1)") }
         if rate != nil && targetToken != nil { throw ValidationError("give --rate or --target-token, not both") }
         if cases != nil && input != nil { throw ValidationError("--input and --cases cannot be combined") }
         if out != nil && cases == nil { throw ValidationError("--out goes with --cases") }
@@ -80,11 +85,11 @@ struct CompressCommand: ParsableCommand {
             CLILogging.bootstrapOnce
             var logger = Logger(label: "lingua.compress")
             logger.logLevel = CLILogging.levelFromEnvironment
-            let loaded = try ModelLoader(factory: ModelFactory.loader(precision: chosenPrecision)).loadChoosing(.auto, logger: logger)
+            let loaded = try ModelLoader(factory: ModelFactory.loader(precision: chosenPrecision, refineMargin: int8RefineMargin)).loadChoosing(.auto, logger: logger)
             guard let c = loaded.compressor as? PromptCompressor else { throw CLIFailure("model: auto gave no compressor") }
             compressor = c
         } else {
-            do { compressor = try PromptCompressor(model: model, precision: chosenPrecision) } catch {
+            do { compressor = try PromptCompressor(model: model, precision: chosenPrecision, int8RefineMargin: int8RefineMargin) } catch {
                 throw CLIFailure("cannot load model \(model): \(error)")
             }
         }

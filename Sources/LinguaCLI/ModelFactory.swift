@@ -11,9 +11,10 @@ enum ModelFactory {
 
     static let load: ModelLoader.Factory = loader(precision: .fp32)
 
-    /// The factory for a job's `execution.precision`.
-    static func loader(precision: EncoderPrecision) -> ModelLoader.Factory {
-        { model in try PromptCompressor(model: model, precision: precision) }
+    /// The factory for a job's `execution.precision` (and, for int8, its fp32 refinement margin).
+    static func loader(precision: EncoderPrecision,
+                       refineMargin: Double = PromptCompressor.defaultInt8RefineMargin) -> ModelLoader.Factory {
+        { model in try PromptCompressor(model: model, precision: precision, int8RefineMargin: refineMargin) }
     }
 
     /// Gives each of `workers` worker threads an equal share of the cores for its GEMM calls

@@ -49,7 +49,8 @@ struct RunCommand: ParsableCommand {
             var runner = JobRunner(job: job, options: RunOptions(workers: workers, output: options.outputURL, part: part,
                                                                  force: force,
                                                                  stateDirectory: stateDir.map { URL(fileURLWithPath: $0) }),
-                                   loader: ModelLoader(factory: ModelFactory.loader(precision: job.execution.precision),
+                                   loader: ModelLoader(factory: ModelFactory.loader(precision: job.execution.precision,
+                                                                                    refineMargin: job.execution.int8RefineMargin),
                                                        fp32Factory: ModelFactory.load),
                                    logger: logger, meter: meter, stop: stop)
             runner.workerSetup = ModelFactory.prepareWorker

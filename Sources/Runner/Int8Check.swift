@@ -89,22 +89,22 @@ public struct PrecisionReport: Codable, Sendable, Equatable {
 
     public var name: String
     public var plan: String?
-    /// `execution.int8_rescore_margin`, when the job re-scored near-threshold records in fp32.
-    public var rescoreMargin: Double?
+    /// `execution.int8_refine_margin`, when the job re-scored near-threshold words in fp32.
+    public var refineMargin: Double?
     public var agreement: Agreement?
 
-    enum CodingKeys: String, CodingKey { case name, plan, rescoreMargin = "rescore_margin", agreement }
+    enum CodingKeys: String, CodingKey { case name, plan, refineMargin = "refine_margin", agreement }
 
     /// Read from the model fingerprint, which names the int8 plan (`…+int8:<plan>`).
     static func from(fingerprint: String, checks: [StateStore.Int8CheckRow]) -> PrecisionReport {
         guard let r = fingerprint.range(of: "+int8:") else { return PrecisionReport(name: "fp32") }
         let rest = fingerprint[r.upperBound...]
         let plan = String(rest.split(separator: "+", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-        let margin = rest.range(of: "+rescore:").flatMap { Double(rest[$0.upperBound...]) }
+        let margin = rest.range(of: "+refine:").flatMap { Double(rest[$0.upperBound...]) }
         let words = checks.reduce(0) { $0 + $1.words }, same = checks.reduce(0) { $0 + $1.same }
         let agreement = checks.isEmpty ? nil
             : Agreement(words: words, same: same, rate: words > 0 ? Double(same) / Double(words) : nil, records: checks.count)
-        return PrecisionReport(name: "int8", plan: plan, rescoreMargin: margin, agreement: agreement)
+        return PrecisionReport(name: "int8", plan: plan, refineMargin: margin, agreement: agreement)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -112,7 +112,7 @@ public struct PrecisionReport: Codable, Sendable, Equatable {
         try c.encode(name, forKey: .name)
         if name != "fp32" {
             try c.encode(plan, forKey: .plan)
-            try c.encodeIfPresent(rescoreMargin, forKey: .rescoreMargin)
+            try c.encodeIfPresent(refineMargin, forKey: .refineMargin)
             try c.encode(agreement, forKey: .agreement)
         }
     }

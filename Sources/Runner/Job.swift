@@ -31,10 +31,11 @@ public struct Job: Sendable {
         /// keep/drop agreement the reports state (`int8_check_records`, 0 turns the check off).
         /// Never changes outputs, so not part of the plan.
         public var int8CheckRecords: Int = 8
-        /// int8 jobs: re-compress in fp32 each record with a word probability within this margin
-        /// of a chunk threshold (`int8_rescore_margin`; nil: never). Changes results, so it is
-        /// part of the model fingerprint (`…+rescore:<margin>`).
-        public var int8RescoreMargin: Double?
+        /// int8 jobs: the pieces of every word whose int8 probability lies within this margin of its
+        /// chunk threshold are re-scored in fp32 (`int8_refine_margin`, default
+        /// `PromptCompressor.defaultInt8RefineMargin`; 0: plain int8). Changes results, so it is part
+        /// of the model fingerprint (`…+refine:<margin>`).
+        public var int8RefineMargin: Double = PromptCompressor.defaultInt8RefineMargin
     }
 
     /// What to evaluate after compressing (read by the evaluation command).
@@ -160,7 +161,7 @@ public struct Job: Sendable {
         var execution = Execution()
         if let e = m["execution"], !e.isNull {
             let em = try e.mapping(allowed: ["workers", "shard_size", "checkpoint_every", "precision",
-                                                     "int8_check_records", "int8_rescore_margin"])
+                                                     "int8_check_records", "int8_refine_margin", "int8_rescore_margin"])
             if let w = em["workers"] {
                 execution.workers = try w.int()
                 if execution.workers < 1 { throw w.error("workers must be at least 1") }
@@ -185,10 +186,14 @@ public struct Job: Sendable {
                 if execution.int8CheckRecords < 0 { throw k.error("int8_check_records must be at least 0") }
             }
             if let r = em["int8_rescore_margin"] {
+                throw r.error("int8_rescore_margin (whole records re-run in fp32) was replaced by int8_refine_margin, "
+                    + "which re-scores only the words near a threshold (default \(PromptCompressor.defaultInt8RefineMargin))")
+            }
+            if let r = em["int8_refine_margin"] {
                 let margin = try r.double()
-                guard margin >= 0, margin < 1 else { throw r.error("int8_rescore_margin must be in [0, 1)") }
-                guard execution.precision == .int8 else { throw r.error("int8_rescore_margin needs precision: int8") }
-                execution.int8RescoreMargin = margin
+                guard margin >= 0, margin < 1 else { throw r.error("int8_refine_margin must be in [0, 1)") }
+                guard execution.precision == .int8 else { throw r.error("int8_refine_margin needs precision: int8") }
+                execution.int8RefineMargin = margin
             }
         }
 

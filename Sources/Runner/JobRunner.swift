@@ -91,13 +91,7 @@ public struct JobRunner: Sendable {
         } catch where options.force {
             previous = nil
         }
-        var (compressor, choice) = try loader.loadChoosing(job.model, logger: logger)
-        var fp32Reference: (any ContextCompressor)?
-        if job.execution.precision == .int8, let margin = job.execution.int8RescoreMargin {
-            let fp32 = try loadFP32(choice)
-            compressor = RescoringCompressor(int8: compressor, fp32: fp32, margin: margin)
-            fp32Reference = fp32
-        }
+        let (compressor, choice) = try loader.loadChoosing(job.model, logger: logger)
         // The settings the model runs with (e.g. lingua-mini's preserve_spans) are the ones the
         // plan pins, hashes and states.
         var job = self.job
@@ -167,7 +161,7 @@ public struct JobRunner: Sendable {
         }
         if job.execution.precision == .int8, !stop.isSet {
             try checkInt8(plan: plan, mine: mine, store: store, compressor: compressor, choice: choice,
-                          settings: job.compression, fp32: fp32Reference)
+                          settings: job.compression)
         }
         let mineSet = Set(mine.map(\.index))
         let after = try store.shardRows().filter { mineSet.contains($0.index) }
@@ -188,15 +182,15 @@ public struct JobRunner: Sendable {
                           quarantined: after.reduce(0) { $0 + $1.quarantined }, predictionsFailed: evaluation.failed)
     }
 
-    /// int8 jobs: the agreement check against fp32 (see `Int8AgreementCheck`), with the fp32
-    /// compressor already loaded for re-scoring, else one loaded when a record needs checking.
+    /// int8 jobs: the agreement check against fp32 (see `Int8AgreementCheck`), with an fp32
+    /// compressor loaded only when a record needs checking.
     func checkInt8(plan: ShardPlan, mine: [PlanShard], store: StateStore, compressor: any ContextCompressor,
-                   choice: ModelChoice, settings: CompressionSettings, fp32: (any ContextCompressor)?) throws {
-        guard fp32 != nil || loader.fp32Factory != nil else {
+                   choice: ModelChoice, settings: CompressionSettings) throws {
+        guard loader.fp32Factory != nil else {
             logger.warning("no fp32 loader: the int8 agreement with fp32 is not measured")
             return
         }
-        let check = Int8AgreementCheck(int8: compressor, reference: { try fp32 ?? loadFP32(choice) },
+        let check = Int8AgreementCheck(int8: compressor, reference: { try loadFP32(choice) },
                                        settings: settings, records: job.execution.int8CheckRecords, stop: stop, logger: logger)
         try check.run(plan: plan, mine: mine, store: store)
     }

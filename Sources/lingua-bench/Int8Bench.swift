@@ -14,6 +14,7 @@ enum Int8Bench {
         let rates = (CompressorBench.option(args, "--rates") ?? "0.33,0.5").split(separator: ",").compactMap { Double($0) }
         let files = (CompressorBench.option(args, "--texts") ?? "").split(separator: ",").map(String.init)
         let texts = try files.flatMap(loadTexts)
+        let refineMargins = (CompressorBench.option(args, "--refine") ?? "").split(separator: ",").compactMap { Double($0) }
         guard !models.isEmpty, !texts.isEmpty else { throw BenchError("int8: give --models and --texts") }
         print("## int8 vs fp32 word keep/drop agreement (\(texts.count) texts from \(files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")))")
         print("model | int8 plan (fp32 parts/layers) | quantise s | int8 MB | rate | words | flips | agreement | p99 abs Δ word prob / fp32 spread | with fp32 re-scoring of texts having a word within ± of a chunk threshold")
@@ -24,8 +25,8 @@ enum Int8Bench {
             let counter = try Cl100kCounter()
             // The model's own `lingua.json` (e.g. lingua-mini's preserve_spans) applies, as in a job.
             let declaration = try ModelDeclaration.load(directory: URL(fileURLWithPath: path))
-            func compressor(_ classifier: TokenClassifier) -> PromptCompressor {
-                PromptCompressor(family: b.family, tokenizer: b.tokenizer, counter: counter, model: ClassifierModel(classifier),
+            func compressor(_ classifier: TokenClassifier, model: (any KeepProbabilityModel)? = nil) -> PromptCompressor {
+                PromptCompressor(family: b.family, tokenizer: b.tokenizer, counter: counter, model: model ?? ClassifierModel(classifier),
                                  specialTokens: b.specialTokens, fingerprint: "bench", declaration: declaration)
             }
             let reference = compressor(b.classifier)
@@ -50,6 +51,13 @@ enum Int8Bench {
                         let share = rescoredShare(got, margin: margin)
                         rescoring.append(String(format: "±%g: %.2f%% (%.0f%% re-run)", margin,
                                                 100 * Double(words - left) / Double(max(words, 1)), 100 * share))
+                    }
+                    for margin in refineMargins {
+                        let counting = CountingRefiner(ClassifierModel(quantized, refinementMargin: margin))
+                        let refined = try labels(compressor(quantized, model: counting), texts, rate: rate)
+                        let (_, left) = count(reference, refined, rescore: nil)
+                        rescoring.append(String(format: "refine ±%g: %.2f%% (%.1f%% of pieces re-scored)", margin,
+                                                100 * Double(words - left) / Double(max(words, 1)), 100 * counting.share))
                     }
                     print("\(name) | \(plan) | \(String(format: "%.2f", seconds)) | \(fmt(Double(quantized.int8ByteCount) / 1_048_576)) | \(rate) | \(words) | \(flips) | \(String(format: "%.2f%%", agreement)) | \(String(format: "%.4f / %.4f", p99, spread(reference))) | \(rescoring.joined(separator: "; "))")
                     fflush(nil)
@@ -144,4 +152,27 @@ private final class LabelBox: @unchecked Sendable {
     init(count: Int) { values = Array(repeating: .init(), count: count) }
     func set(_ index: Int, _ row: Int8Bench.Scored) { lock.withLock { values[index] = row } }
     var rows: [Int8Bench.Scored] { lock.withLock { values } }
+}
+
+/// A refining model that counts the positions it is asked to re-score (for the share in the table).
+private final class CountingRefiner: RefiningKeepProbabilityModel, @unchecked Sendable {
+    let base: ClassifierModel
+    private let lock = NSLock()
+    private var chosen = 0, total = 0
+    init(_ base: ClassifierModel) { self.base = base }
+    var refinementMargin: Double { base.refinementMargin }
+    var share: Double { lock.withLock { Double(chosen) / Double(max(total, 1)) } }
+
+    func keepProbabilities(ids: [[Int32]], attentionMask: [[Bool]]?) throws -> [[Float]] {
+        try base.keepProbabilities(ids: ids, attentionMask: attentionMask)
+    }
+
+    func keepProbabilities(ids: [[Int32]], attentionMask: [[Bool]]?,
+                           refine select: @escaping @Sendable (Int, [Float]) throws -> [Int]) throws -> [[Float]] {
+        try base.keepProbabilities(ids: ids, attentionMask: attentionMask) { [self] row, probabilities in
+            let positions = try select(row, probabilities)
+            lock.withLock { chosen += positions.count; total += probabilities.count }
+            return positions
+        }
+    }
 }

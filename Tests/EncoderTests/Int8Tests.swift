@@ -120,4 +120,42 @@ import TestSupport
             #expect(maxAbsDifference(spreadOverWorkers[index], alone) <= 1e-4)
         }
     }
+
+    /// Refinement: re-scoring every position gives the fp32 probabilities (the int8 pass only supplied
+    /// keys and values that the refined rows then replace); re-scoring some positions moves exactly
+    /// those towards fp32, further than int8 alone, and leaves the others as int8 had them.
+    @Test(arguments: ["tiny-bert", "tiny-xlmr"])
+    func refinedPositionsAgreeWithFp32(model: String) throws {
+        let classifier = try TokenClassifier.load(directory: model == "tiny-bert" ? FixturePaths.tinyBERT : FixturePaths.tinyXLMR)
+        let fixtures = try EncoderFixture.load(model)
+        let batch = fixtures.map(\.input_ids), masks = fixtures.map(\.keyMask)
+        let int8 = classifier.quantized()
+        let p32 = try classifier.keepProbabilities(batch, keyMasks: masks)
+        let p8 = try int8.keepProbabilities(batch, keyMasks: masks)
+        let all = try int8.keepProbabilities(batch, keyMasks: masks, refine: { _, row in Array(row.indices) })
+        for (a, b) in zip(p32, all) { #expect(maxAbsDifference(a, b) <= 2e-6) }
+
+        // Every third position, chosen from the int8 row the selector is handed (it must be the int8 one).
+        let some = try int8.keepProbabilities(batch, keyMasks: masks, workers: 2, refine: { index, row in
+            #expect(row == p8[index])
+            return row.indices.filter { $0 % 3 == 1 }
+        })
+        var refinedError: Float = 0, int8Error: Float = 0
+        for i in batch.indices {
+            for t in batch[i].indices {
+                if t % 3 == 1 {
+                    refinedError += abs(some[i][t] - p32[i][t])
+                    int8Error += abs(p8[i][t] - p32[i][t])
+                } else {
+                    #expect(some[i][t] == p8[i][t])
+                }
+            }
+        }
+        #expect(refinedError < 0.5 * int8Error, "refined error \(refinedError) against int8 \(int8Error)")
+        #expect(throws: EncoderError.self) { try int8.keepProbabilities([batch[0]], refine: { _, row in [row.count] }) }
+        // On an fp32 model there is nothing to refine and the selector is never asked.
+        #expect(try classifier.keepProbabilities(batch, keyMasks: masks, refine: { _, _ in
+            Issue.record("fp32 model asked for refinement"); return []
+        }) == p32)
+    }
 }

@@ -117,6 +117,11 @@ struct CompressCommandTests {
         #expect(Double(same) >= 0.9 * Double(fp32.count), "\(same) of \(fp32.count) labels agree")
         let bad = try Self.lingua(["compress", "--model", Self.bert, "--precision", "fp16"], stdin: text)
         #expect(bad.status != 0 && bad.stderr.contains("fp32 or int8"))
+        let margin = try Self.lingua(["compress", "--model", Self.bert, "--precision", "int8", "--int8-refine-margin", "2"], stdin: text)
+        #expect(margin.status != 0 && margin.stderr.contains("[0, 1)"))
+        let plain = try Self.lingua(["compress", "--model", Self.bert, "--rate", "0.5", "--precision", "int8",
+                                     "--int8-refine-margin", "0", "--word-labels"], stdin: text)
+        #expect(plain.status == 0 && plain.stdout.components(separatedBy: "\t\t|\t\t").count == fp32.count)
     }
 
     @Test func usageAndModelErrorsExitNonZero() throws {

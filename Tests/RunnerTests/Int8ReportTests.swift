@@ -38,10 +38,13 @@ import Encoder
         return f
     }
 
+    /// A runner whose factory builds the compressor as `lingua run` does, from the job's precision and refinement margin.
     static func runner(_ f: RunnerFixture, part: PartSelection = .whole, int8: Bool,
                        fp32Factory: ModelLoader.Factory? = { try PromptCompressor(model: $0) }) throws -> JobRunner {
         let job = try Job.load(f.tmp.url.appendingPathComponent("Jobs/j.yaml"), cwd: f.tmp.url)
-        let loader = ModelLoader(factory: { try PromptCompressor(model: $0, precision: int8 ? .int8 : .fp32) },
+        #expect(job.execution.precision == (int8 ? .int8 : .fp32))
+        let margin = job.execution.int8RefineMargin
+        let loader = ModelLoader(factory: { try PromptCompressor(model: $0, precision: int8 ? .int8 : .fp32, int8RefineMargin: margin) },
                                  environment: [:], embeddedCandidates: [], fp32Factory: fp32Factory)
         var l = Logger(label: "test")
         l.logLevel = .critical
@@ -56,8 +59,8 @@ import Encoder
 
     /// The agreement recomputed outside the runner: the first records' contexts compressed by an
     /// int8 and an fp32 compressor of the tiny model, word labels compared position by position.
-    static func expectedAgreement(_ f: RunnerFixture, records: Int) throws -> (words: Int, same: Int) {
-        let int8 = try PromptCompressor(model: FixturePaths.tinyBERT.path, precision: .int8)
+    static func expectedAgreement(_ f: RunnerFixture, records: Int, refineMargin: Double = 0) throws -> (words: Int, same: Int) {
+        let int8 = try PromptCompressor(model: FixturePaths.tinyBERT.path, precision: .int8, int8RefineMargin: refineMargin)
         let fp32 = try PromptCompressor(model: FixturePaths.tinyBERT.path)
         let text = try String(contentsOf: f.tmp.url.appendingPathComponent("Manifests/data/docs.jsonl"), encoding: .utf8)
         var words = 0, same = 0
@@ -77,7 +80,7 @@ import Encoder
     }
 
     @Test func int8JobReportsItsAgreementWithFP32() throws {
-        let f = try Self.fixture(execution: ", precision: int8, int8_check_records: \(Self.checked)")
+        let f = try Self.fixture(execution: ", precision: int8, int8_check_records: \(Self.checked), int8_refine_margin: 0")
         _ = try Self.runner(f, int8: true).run()
         let p = try Self.precision(f)
         #expect(p["name"] as? String == "int8")
@@ -100,7 +103,7 @@ import Encoder
     }
 
     @Test func partsMergeTheCheckOfTheFirstShard() throws {
-        let f = try Self.fixture(execution: ", precision: int8, int8_check_records: \(Self.checked)")
+        let f = try Self.fixture(execution: ", precision: int8, int8_check_records: \(Self.checked), int8_refine_margin: 0")
         for i in 0..<2 { _ = try Self.runner(f, part: PartSelection(index: i, count: 2), int8: true).run() }
         var l = Logger(label: "test")
         l.logLevel = .critical
@@ -120,24 +123,24 @@ import Encoder
         #expect(md.contains("| fp32 |"))
     }
 
-    @Test func rescoringEveryRecordInFP32AgreesFully() throws {
-        let f = try Self.fixture(execution: ", precision: int8, int8_check_records: \(Self.checked), int8_rescore_margin: 0.99")
+    /// The default int8 job re-scores the words near each threshold in fp32: the margin joins the
+    /// fingerprint and the report, and the agreement it reports is the one recomputed outside with the
+    /// same margin — higher than plain int8's on the same records.
+    @Test func defaultInt8JobRefinesNearThresholdWordsInFP32() throws {
+        let f = try Self.fixture(execution: ", precision: int8, int8_check_records: \(Self.checked)")
         _ = try Self.runner(f, int8: true).run()
+        let margin = PromptCompressor.defaultInt8RefineMargin
         let p = try Self.precision(f)
-        #expect(p["rescore_margin"] as? Double == 0.99)
-        let a = try #require(p["agreement"] as? [String: Any])
-        let (words, _) = try Self.expectedAgreement(f, records: Self.checked)
-        #expect(a["words"] as? Int == words && a["same"] as? Int == words)
+        #expect(p["refine_margin"] as? Double == margin)
         let plan = try #require(try OutputLayout(root: f.output).readPlan())
-        #expect(plan.inputs.modelFingerprint.hasSuffix("+int8:\(Int8Plan.standard)+rescore:0.99"))
-    }
-
-    @Test func rescoringMarginZeroRescoresNothing() throws {
-        let f = try Self.fixture(execution: ", precision: int8, int8_check_records: \(Self.checked), int8_rescore_margin: 0")
-        _ = try Self.runner(f, int8: true).run()
-        let a = try #require(try Self.precision(f)["agreement"] as? [String: Any])
-        let (words, same) = try Self.expectedAgreement(f, records: Self.checked)
+        #expect(plan.inputs.modelFingerprint.hasSuffix("+int8:\(Int8Plan.standard)+refine:\(margin)"))
+        let a = try #require(p["agreement"] as? [String: Any])
+        let (words, same) = try Self.expectedAgreement(f, records: Self.checked, refineMargin: margin)
+        let (_, plainSame) = try Self.expectedAgreement(f, records: Self.checked)
         #expect(a["words"] as? Int == words && a["same"] as? Int == same)
+        #expect(same > plainSame, "refined \(same) of \(words) words as fp32, plain int8 \(plainSame)")
+        let md = try String(contentsOf: f.output.appendingPathComponent("reports/summary.md"), encoding: .utf8)
+        #expect(md.contains("fp32 refinement ±\(margin)"))
     }
 
     @Test func checkRecordsIsAnExecutionKey() throws {
@@ -147,7 +150,15 @@ import Encoder
         #expect(try Job.load(g.tmp.url.appendingPathComponent("Jobs/j.yaml"), cwd: g.tmp.url).execution.int8CheckRecords == 8)
         let h = try Self.fixture(execution: ", int8_check_records: -1")
         #expect(throws: RunnerError.self) { try Job.load(h.tmp.url.appendingPathComponent("Jobs/j.yaml"), cwd: h.tmp.url) }
-        let m = try Self.fixture(execution: ", int8_rescore_margin: 0.001")   // fp32 job
+        let m = try Self.fixture(execution: ", int8_refine_margin: 0.001")   // fp32 job
         #expect(throws: RunnerError.self) { try Job.load(m.tmp.url.appendingPathComponent("Jobs/j.yaml"), cwd: m.tmp.url) }
+        let n = try Self.fixture(execution: ", precision: int8, int8_refine_margin: 1.5")
+        #expect(throws: RunnerError.self) { try Job.load(n.tmp.url.appendingPathComponent("Jobs/j.yaml"), cwd: n.tmp.url) }
+        let o = try Self.fixture(execution: ", precision: int8, int8_rescore_margin: 0.001")   // the replaced key says so
+        #expect { try Job.load(o.tmp.url.appendingPathComponent("Jobs/j.yaml"), cwd: o.tmp.url) } throws: {
+            "\($0)".contains("int8_refine_margin")
+        }
+        let g2 = try Self.fixture(execution: ", precision: int8, int8_refine_margin: 0.01")
+        #expect(try Job.load(g2.tmp.url.appendingPathComponent("Jobs/j.yaml"), cwd: g2.tmp.url).execution.int8RefineMargin == 0.01)
     }
 }

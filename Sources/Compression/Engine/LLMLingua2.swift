@@ -18,6 +18,8 @@ struct LLMLingua2: Sendable {
         let merger: WordMerger
         var counts: [ExactString: Int] = [:]
         var modelCache: [ExactString: ChunkTokens] = [:]
+        /// Chunks whose near-threshold words a refining model re-scored (token level only).
+        var refinedCache: [ExactString: ChunkTokens] = [:]
 
         /// cl100k count of a word, cached per distinct string within the call.
         mutating func count(_ text: String, counter: any TokenCounter) throws -> Int {
@@ -37,18 +39,33 @@ struct LLMLingua2: Sendable {
 
     /// Model outputs for chunk texts, running only those not seen before in this call (the
     /// context filter and the token level run the same chunks; the reference runs them twice).
-    func modelOutputs(for chunks: [String], run: inout CallState) throws -> [ChunkTokens] {
+    /// With `refineAt` (the token level's reduce rate) a refining model re-scores the words near
+    /// each chunk's threshold (`RefiningKeepProbabilityModel`); those outputs are kept apart.
+    func modelOutputs(for chunks: [String], run: inout CallState, refineAt reduceRate: Double? = nil) throws -> [ChunkTokens] {
+        let margin = (model as? any RefiningKeepProbabilityModel)?.refinementMargin ?? 0
+        let refining = reduceRate != nil && margin > 0
+        var cache = refining ? run.refinedCache : run.modelCache
         var missing: [String] = []
         var seen = Set<ExactString>()
         for c in chunks {
             let k = ExactString(c)
-            if run.modelCache[k] == nil && seen.insert(k).inserted { missing.append(c) }
+            if cache[k] == nil && seen.insert(k).inserted { missing.append(c) }
         }
         if !missing.isEmpty {
-            let pass = ModelPass(tokenizer: tokenizer, model: model, maxBatchSize: maxBatchSize)
-            for (text, out) in zip(missing, try pass.run(missing)) { run.modelCache[ExactString(text)] = out }
+            var pass = ModelPass(tokenizer: tokenizer, model: model, maxBatchSize: maxBatchSize)
+            if refining, let reduceRate {
+                let state = run
+                pass.refine = { chunk in
+                    var local = state
+                    let scores = try self.chunkScores(chunk, source: nil, reduceRate: reduceRate, run: &local)
+                    return scores.wordProbs.indices.filter { abs(scores.wordProbs[$0].value - scores.thr.value) <= margin }
+                        .flatMap { Array(scores.merged.tokenRanges[$0]) }
+                }
+            }
+            for (text, out) in zip(missing, try pass.run(missing)) { cache[ExactString(text)] = out }
+            if refining { run.refinedCache = cache } else { run.modelCache = cache }
         }
-        return chunks.map { run.modelCache[ExactString($0)] ?? ChunkTokens(tokens: [], probabilities: []) }
+        return chunks.map { cache[ExactString($0)] ?? ChunkTokens(tokens: [], probabilities: []) }
     }
 
     func compress(_ input: [String], settings s: CompressionSettings) throws -> CompressionResult {

@@ -25,6 +25,9 @@ struct ModelPass: Sendable {
     let tokenizer: any PieceTokenizer
     let model: any KeepProbabilityModel
     let maxBatchSize: Int
+    /// With a refining model: from a chunk's approximate tokens and probabilities, the indices (in
+    /// those tokens) to re-score exactly.
+    var refine: (@Sendable (ChunkTokens) throws -> [Int])? = nil
 
     func run(_ chunks: [String]) throws -> [ChunkTokens] {
         var rows: [[Int32]] = []
@@ -46,8 +49,19 @@ struct ModelPass: Sendable {
             let end = min(start + max(maxBatchSize, 1), rows.count)
             let batchMasks = Array(masks[start..<end])
             let anyMasked = batchMasks.contains { $0.contains(false) }
-            let probs = try model.keepProbabilities(ids: Array(rows[start..<end]),
-                                                    attentionMask: anyMasked ? batchMasks : nil)
+            let batchRows = Array(rows[start..<end])
+            let probs: [[Float]]
+            if let refine, let refining = model as? any RefiningKeepProbabilityModel, refining.refinementMargin > 0 {
+                let tokenizer = self.tokenizer
+                probs = try refining.keepProbabilities(ids: batchRows, attentionMask: anyMasked ? batchMasks : nil) { k, rowProbs in
+                    let active = batchMasks[k].indices.filter { batchMasks[k][$0] }
+                    let chunk = try Self.chunkTokens(ids: active.map { Int(batchRows[k][$0]) }, probabilities: active.map { rowProbs[$0] },
+                                                     tokenizer: tokenizer)
+                    return try refine(chunk).map { active[$0] }
+                }
+            } else {
+                probs = try model.keepProbabilities(ids: batchRows, attentionMask: anyMasked ? batchMasks : nil)
+            }
             guard probs.count == end - start else {
                 throw CompressionError(.model, "the model returned \(probs.count) rows for \(end - start) chunks")
             }
@@ -63,15 +77,21 @@ struct ModelPass: Sendable {
                     activeIds.append(Int(ids[i]))
                     activeProbs.append(rowProbs[i])
                 }
-                var tokens = try tokenizer.convertIdsToTokens(activeIds)
-                if tokens.count == 1 {
-                    tokens = tokens[0].unicodeScalars.first.map { [String($0)] } ?? []
-                    activeProbs = Array(activeProbs.prefix(tokens.count))
-                }
-                out.append(ChunkTokens(tokens: tokens, probabilities: activeProbs))
+                out.append(try Self.chunkTokens(ids: activeIds, probabilities: activeProbs, tokenizer: tokenizer))
             }
             start = end
         }
         return out
+    }
+
+    /// The tokens read back from the active ids with their probabilities (the single-token quirk included).
+    static func chunkTokens(ids: [Int], probabilities: [Float], tokenizer: any PieceTokenizer) throws -> ChunkTokens {
+        var tokens = try tokenizer.convertIdsToTokens(ids)
+        var probabilities = probabilities
+        if tokens.count == 1 {
+            tokens = tokens[0].unicodeScalars.first.map { [String($0)] } ?? []
+            probabilities = Array(probabilities.prefix(tokens.count))
+        }
+        return ChunkTokens(tokens: tokens, probabilities: probabilities)
     }
 }

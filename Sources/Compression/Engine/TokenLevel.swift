@@ -24,7 +24,7 @@ extension LLMLingua2 {
         if reduceRate <= 0 { return noModelPath(contexts, sources: sources, run: &run) }
         let flat = contexts.flatMap { $0 }
         let flatSources = sources?.flatMap { $0 }
-        let chunkOutputs = try modelOutputs(for: flat, run: &run)
+        let chunkOutputs = try modelOutputs(for: flat, run: &run, refineAt: reduceRate)
         var perChunk: [(kept: String, words: [String], labels: [Int], probs: [Double], thr: Double)] = []
         perChunk.reserveCapacity(flat.count)
         for (k, chunk) in chunkOutputs.enumerated() {
@@ -53,15 +53,23 @@ extension LLMLingua2 {
         return out
     }
 
-    /// One chunk on the model path: drop_consecutive, the cl100k-weighted percentile, the keep rule.
-    private func compressChunk(_ chunk: ChunkTokens, source: ChunkSource?, reduceRate: Double, run: inout CallState) throws
-        -> (kept: String, words: [String], labels: [Int], probs: [Double], thr: Double) {
+    /// A chunk's words, their probabilities (drop_consecutive applied) and the token-level threshold.
+    struct ChunkScores {
+        var merged: MergedWords
+        var spans: SpanWords?
+        var outputWords: [String]
+        var wordProbs: [PyProb]
+        var thr: PyProb
+    }
+
+    /// drop_consecutive and the cl100k-weighted percentile of one chunk (§4.10–4.11).
+    func chunkScores(_ chunk: ChunkTokens, source: ChunkSource?, reduceRate: Double, run: inout CallState) throws -> ChunkScores {
         let merged = try run.merger.merge(chunk)
         // Span-preserving mode: the strings counted, kept and labelled are the input's own.
         let spans = run.settings.preserveSpans ? spanWords(merged, chunk: chunk, source: source, run: run) : nil
         let outputWords = spans?.output ?? merged.words
         let mode = try TokenToWord(run.settings.tokenToWord)
-        var words = merged.words
+        let words = merged.words
         var wordProbs = mode.wordProbs(merged.pieceProbs)
         let forceTokens = run.merger.forceTokens
 
@@ -99,6 +107,16 @@ extension LLMLingua2 {
         do { thr = try NumpyPercentile.percentile(weighted, p) } catch {
             throw CompressionError.percentileFailure(error, p: p, "token-level threshold")
         }
+        return ChunkScores(merged: merged, spans: spans, outputWords: outputWords, wordProbs: wordProbs, thr: thr)
+    }
+
+    /// One chunk on the model path: drop_consecutive, the cl100k-weighted percentile, the keep rule.
+    private func compressChunk(_ chunk: ChunkTokens, source: ChunkSource?, reduceRate: Double, run: inout CallState) throws
+        -> (kept: String, words: [String], labels: [Int], probs: [Double], thr: Double) {
+        let scores = try chunkScores(chunk, source: source, reduceRate: reduceRate, run: &run)
+        let (spans, outputWords, wordProbs, thr) = (scores.spans, scores.outputWords, scores.wordProbs, scores.thr)
+        var words = scores.merged.words
+        let forceTokens = run.merger.forceTokens
 
         var keep: [String] = []
         var labels: [Int] = []

@@ -1,0 +1,126 @@
+import Foundation
+
+/// Chooses, from one sequence's approximate (int8) keep probabilities, the positions whose
+/// probabilities must be computed again in fp32. `sequence` is the index in the caller's batch.
+public typealias RefinementSelector = @Sendable (_ sequence: Int, _ probabilities: [Float]) throws -> [Int]
+
+extension TokenClassifier {
+    /// Pack size while refining: the per-layer keys and values of a pack are kept for the fp32 rows
+    /// (2 × layers × tokens × hidden floats: 38 MB for mBERT-base, 100 MB for XLM-R-large at 512).
+    public static let refinementPackTokens = 512
+
+    /// Keep probabilities (as `keepProbabilities(_:keyMasks:)`) from this int8 model, where `select`
+    /// may name, per sequence, positions to compute again with the fp32 weights: those rows go through
+    /// every layer in fp32 against the other rows' keys and values from the int8 pass (the refined
+    /// rows' own keys and values are the fp32 ones), so only the chosen rows pay fp32 cost. Their
+    /// probabilities are close to a full fp32 pass (the rest of the sequence reaches them only through
+    /// attention, where per-row int8 errors average out). On an fp32 model `select` is never called.
+    public func keepProbabilities(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil,
+                                  refine select: RefinementSelector) throws -> [[Float]] {
+        guard int8 != nil else { return try keepProbabilities(batch, keyMasks: keyMasks) }
+        guard config.numLabels >= 2, let classifier = weights.classifier, let bias = weights.classifierBias else {
+            throw EncoderError(.missingTensor, "checkpoint has no 2-label token-classification head", file: checkpointPath,
+                               item: "classifier.weight")
+        }
+        let labels = config.numLabels, h = config.hiddenSize
+        return try run(batch, keyMasks: keyMasks, keepKeysValues: true, packTokens: Self.refinementPackTokens) { s, first, pack, masks in
+            let lengths = pack.map(\.count), tokens = lengths.reduce(0, +)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: tokens * labels)
+            defer { out.deallocate() }
+            Kernels.fillRows(out, rows: tokens, columns: labels, bias: bias.pointer)
+            try GEMM.sgemm(m: tokens, n: labels, k: h, a: s.hidden, lda: h, b: classifier.pointer, ldb: h,
+                           transposeB: true, beta: 1, c: out, ldc: labels)
+            var probabilities = Self.split(out, lengths: lengths, width: labels).map(keepProbabilities(logits:))
+            var chosen: [[Int]] = []
+            for (i, row) in probabilities.enumerated() {
+                let positions = Array(Set(try select(first + i, row))).sorted()
+                if let bad = positions.first(where: { $0 < 0 || $0 >= row.count }) {
+                    throw EncoderError(.invalidInput, "refinement position \(bad) outside a sequence of \(row.count) tokens",
+                                       item: "sequence \(first + i)")
+                }
+                chosen.append(positions)
+            }
+            guard chosen.contains(where: { !$0.isEmpty }) else { return probabilities }
+            let refined = keepProbabilities(logits: try refineRows(pack, keyMasks: masks, positions: chosen, scratch: s))
+            var next = 0
+            for (i, positions) in chosen.enumerated() {
+                for p in positions { probabilities[i][p] = refined[next]; next += 1 }
+            }
+            return probabilities
+        }
+    }
+
+    /// fp32 logits ([rows × numLabels], sequence by sequence, positions ascending) of the chosen rows of a
+    /// pack that `encode` just ran with a key/value cache; the cache rows of the chosen tokens are
+    /// overwritten with their fp32 keys and values layer by layer.
+    func refineRows(_ pack: [[Int32]], keyMasks: [[Bool]]?, positions: [[Int]], scratch s: Scratch) throws -> [Float] {
+        guard s.keyValues != nil, let classifier = weights.classifier, let classifierBias = weights.classifierBias else {
+            throw EncoderError(.invalidInput, "refinement needs a key/value cache and a classifier", item: "refine")
+        }
+        let h = config.hiddenSize, innerSize = config.intermediateSize, labels = config.numLabels
+        let heads = config.numAttentionHeads, dh = config.headDim, eps = config.layerNormEps
+        let m = positions.reduce(0) { $0 + $1.count }
+        let longest = pack.map(\.count).max() ?? 0
+        let widest = positions.map(\.count).max() ?? 0
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: m * (6 * h + innerSize) + widest * longest + m * labels)
+        defer { buffer.deallocate() }
+        let hidden = buffer, q = hidden + m * h, k = q + m * h, v = k + m * h, context = v + m * h, out = context + m * h
+        let inner = out + m * h, scores = inner + m * innerSize, logits = scores + widest * longest
+
+        // Embeddings of the chosen rows, and where each sits in the pack.
+        var packRows: [Int] = []
+        var offset = 0, r = 0
+        for (ids, chosen) in zip(pack, positions) {
+            let ranks = positionIds(ids)
+            for p in chosen {
+                embed(ids[p], position: ranks[p], out: hidden + r * h)
+                packRows.append(offset + p)
+                r += 1
+            }
+            offset += ids.count
+        }
+        let w = weights
+        Kernels.layerNorm(hidden, residual: nil, rows: m, columns: h, gamma: w.embeddingNorm.pointer,
+                          beta: w.embeddingNormBias.pointer, eps: eps, out: hidden)
+        let scale = 1 / Float(dh).squareRoot()
+        for (index, layer) in w.layers.enumerated() {
+            try linear(hidden, tokens: m, inFeatures: h, weight: layer.query, bias: layer.queryBias, out: q, outFeatures: h)
+            try linear(hidden, tokens: m, inFeatures: h, weight: layer.key, bias: layer.keyBias, out: k, outFeatures: h)
+            try linear(hidden, tokens: m, inFeatures: h, weight: layer.value, bias: layer.valueBias, out: v, outFeatures: h)
+            let keys = s.keys(layer: index, hidden: h, value: false), values = s.keys(layer: index, hidden: h, value: true)
+            for (row, packRow) in packRows.enumerated() {
+                (keys + packRow * h).update(from: k + row * h, count: h)
+                (values + packRow * h).update(from: v + row * h, count: h)
+            }
+            // Attention of the chosen rows of each sequence over all its keys.
+            var sequenceStart = 0, first = 0
+            for (i, ids) in pack.enumerated() {
+                let n = ids.count, rows = positions[i].count
+                defer { sequenceStart += n; first += rows }
+                guard rows > 0 else { continue }
+                let masked = keyMasks.map { mask in mask[i].indices.filter { !mask[i][$0] } } ?? []
+                for head in 0..<heads {
+                    let column = sequenceStart * h + head * dh, query = first * h + head * dh
+                    try GEMM.sgemm(m: rows, n: n, k: dh, alpha: scale, a: q + query, lda: h, b: keys + column, ldb: h,
+                                   transposeB: true, beta: 0, c: scores, ldc: n)
+                    if !masked.isEmpty { Kernels.maskColumns(scores, rows: rows, columns: n, masked: masked) }
+                    Kernels.softmaxRows(scores, rows: rows, columns: n)
+                    try GEMM.sgemm(m: rows, n: dh, k: n, a: scores, lda: n, b: values + column, ldb: h,
+                                   transposeB: false, beta: 0, c: context + query, ldc: h)
+                }
+            }
+            try linear(context, tokens: m, inFeatures: h, weight: layer.attentionOut, bias: nil, out: out, outFeatures: h)
+            Kernels.layerNorm(out, bias: layer.attentionOutBias.pointer, residual: hidden, rows: m, columns: h,
+                              gamma: layer.attentionNorm.pointer, beta: layer.attentionNormBias.pointer, eps: eps, out: hidden)
+            try linear(hidden, tokens: m, inFeatures: h, weight: layer.intermediate, bias: nil, out: inner, outFeatures: innerSize)
+            Kernels.biasGelu(inner, rows: m, columns: innerSize, bias: layer.intermediateBias.pointer)
+            try linear(inner, tokens: m, inFeatures: innerSize, weight: layer.output, bias: nil, out: out, outFeatures: h)
+            Kernels.layerNorm(out, bias: layer.outputBias.pointer, residual: hidden, rows: m, columns: h,
+                              gamma: layer.outputNorm.pointer, beta: layer.outputNormBias.pointer, eps: eps, out: hidden)
+        }
+        Kernels.fillRows(logits, rows: m, columns: labels, bias: classifierBias.pointer)
+        try GEMM.sgemm(m: m, n: labels, k: h, a: hidden, lda: h, b: classifier.pointer, ldb: h,
+                       transposeB: true, beta: 1, c: logits, ldc: labels)
+        return Array(UnsafeBufferPointer(start: logits, count: m * labels))
+    }
+}
