@@ -5,9 +5,17 @@ import Foundation
 public typealias RefinementSelector = @Sendable (_ sequence: Int, _ probabilities: [Float]) throws -> [Int]
 
 extension TokenClassifier {
-    /// Pack size while refining: the per-layer keys and values of a pack are kept for the fp32 rows
-    /// (2 × layers × tokens × hidden floats: 38 MB for mBERT-base, 100 MB for XLM-R-large at 512).
-    public static let refinementPackTokens = 512
+    /// Memory a worker may hold for the per-layer keys and values of a pack while refining.
+    public static let refinementCacheBytes = 160 << 20
+
+    /// Pack size while refining: as many tokens (a multiple of 512, at most `maxPackTokens`) as fit the
+    /// key/value cache budget, 2 × layers × tokens × hidden floats: 2048 for mBERT-base (151 MB),
+    /// 512 for XLM-R-large (100 MB). Bigger packs share one pass over the fp32 weights among more rows.
+    var refinementPackTokens: Int {
+        let perToken = 2 * config.numHiddenLayers * config.hiddenSize * MemoryLayout<Float>.stride
+        let fit = Self.refinementCacheBytes / max(perToken, 1) / 512 * 512
+        return min(max(fit, 512), max(maxPackTokens, 512))
+    }
 
     /// Keep probabilities (as `keepProbabilities(_:keyMasks:)`) from this int8 model, where `select`
     /// may name, per sequence, positions to compute again with the fp32 weights: those rows go through
@@ -23,7 +31,7 @@ extension TokenClassifier {
                                item: "classifier.weight")
         }
         let labels = config.numLabels, h = config.hiddenSize
-        return try run(batch, keyMasks: keyMasks, keepKeysValues: true, packTokens: Self.refinementPackTokens) { s, first, pack, masks in
+        return try run(batch, keyMasks: keyMasks, keepKeysValues: true, packTokens: refinementPackTokens) { s, first, pack, masks in
             let lengths = pack.map(\.count), tokens = lengths.reduce(0, +)
             let out = UnsafeMutablePointer<Float>.allocate(capacity: tokens * labels)
             defer { out.deallocate() }

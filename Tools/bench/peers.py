@@ -227,9 +227,28 @@ def flips(reference, labels):
     return diff, words
 
 
-def lingua_rows(bench, model_dir, repeats, flips_too):
-    """Lingua fp32 and int8 tokens/s (and int8 flips) from lingua-bench."""
+def lingua_rows(bench, model_dir, repeats, flips_too, margin):
+    """Lingua fp32, int8 and int8 with fp32 refinement tokens/s (and flips) from lingua-bench.
+
+    The refinement row re-scores, in the encoder benchmark, the share of positions that the
+    compressor re-scored on the shared sample at `margin` (the larger share of the two rates)."""
     rows = {}
+    share, refined, total = None, None, [0, 0]
+    if flips_too or margin > 0:
+        out = subprocess.run([bench, "int8", "--models", model_dir, "--texts", SAMPLE, "--refine", str(margin)],
+                             capture_output=True, text=True, check=True).stdout
+        same, shares = 0.0, []
+        for line in out.splitlines():
+            cells = [c.strip() for c in line.split("|")]
+            if len(cells) >= 8 and cells[0] == os.path.basename(model_dir) and cells[5].isdigit():
+                total[0] += int(cells[6]); total[1] += int(cells[5])
+                m = re.search(r"refine ±[0-9.e-]+: ([0-9.]+)% \(([0-9.]+)% of pieces", cells[-1])
+                if m:
+                    same += float(m.group(1)) / 100 * int(cells[5])
+                    shares.append(float(m.group(2)) / 100)
+        if shares:
+            share = max(shares)
+            refined = 1 - same / total[1] if total[1] else None
     out = subprocess.run([bench, "encoder", "--models", model_dir, "--skip-gemm", "--policy", "two", "--repeats",
                           str(repeats), "--precision", "fp32,int8"], capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
@@ -237,16 +256,17 @@ def lingua_rows(bench, model_dir, repeats, flips_too):
         if len(cells) > 5 and cells[0] == os.path.basename(model_dir):
             precision = cells[2].split()[0]
             rows[precision] = {"long": float(cells[3]), "short": float(cells[4]), "flips": None}
-    if flips_too:
-        out = subprocess.run([bench, "int8", "--models", model_dir, "--texts", SAMPLE], capture_output=True, text=True,
-                             check=True).stdout
-        total = [0, 0]
+    if flips_too and total[1] and "int8" in rows:
+        rows["int8"]["flips"] = total[0] / total[1]
+    if share is not None:
+        out = subprocess.run([bench, "encoder", "--models", model_dir, "--skip-gemm", "--policy", "two", "--repeats",
+                              str(repeats), "--precision", "int8", "--refine-share", str(share)],
+                             capture_output=True, text=True, check=True).stdout
         for line in out.splitlines():
             cells = [c.strip() for c in line.split("|")]
-            if len(cells) >= 8 and cells[0] == os.path.basename(model_dir) and cells[5].isdigit():
-                total[0] += int(cells[6]); total[1] += int(cells[5])
-        if total[1] and "int8" in rows:
-            rows["int8"]["flips"] = total[0] / total[1]
+            if len(cells) > 5 and cells[0] == os.path.basename(model_dir):
+                rows[f"int8 + fp32 refinement ±{margin} ({100 * share:.1f}% of pieces)"] = {
+                    "long": float(cells[3]), "short": float(cells[4]), "flips": refined}
     return rows
 
 
@@ -257,6 +277,8 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--lingua-bench")
     ap.add_argument("--no-flips", action="store_true")
+    ap.add_argument("--refine", type=float, default=0.005,
+                    help="Lingua int8 refinement margin for the extra row (0: no such row)")
     ap.add_argument("--rates", default="0.33,0.5")
     ap.add_argument("--only", default="", help="comma-separated substrings of engine names to run")
     args = ap.parse_args()
@@ -311,8 +333,9 @@ def main():
                     rows.append((engine + f" (failed: {type(e).__name__}: {str(e)[:120]})", precision, None, None, None, 0))
                 print(f"  {rows[-1][0]}: done", file=sys.stderr, flush=True)
         if args.lingua_bench:
-            for precision, r in lingua_rows(args.lingua_bench, model_dir, args.repeats, not args.no_flips).items():
-                rows.append((f"**Lingua {precision}** (2 workers x 1 GEMM thread)", precision, r["long"], r["short"], r["flips"], 0))
+            for label, r in lingua_rows(args.lingua_bench, model_dir, args.repeats, not args.no_flips, args.refine).items():
+                precision = label.split()[0]
+                rows.append((f"**Lingua {label}** (2 workers x 1 GEMM thread)", precision, r["long"], r["short"], r["flips"], 0))
         print_table(name, rows, long_ids.shape, len(short), short_tokens, args.threads)
 
 
