@@ -26,19 +26,13 @@ extension TokenClassifier {
     public func keepProbabilities(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil,
                                   refine select: RefinementSelector) throws -> [[Float]] {
         guard int8 != nil else { return try keepProbabilities(batch, keyMasks: keyMasks) }
-        guard config.numLabels >= 2, let classifier = weights.classifier, let bias = weights.classifierBias else {
-            throw EncoderError(.missingTensor, "checkpoint has no 2-label token-classification head", file: checkpointPath,
-                               item: "classifier.weight")
+        guard config.numLabels >= 2 else {
+            throw EncoderError(.badConfig, "keep probability needs at least 2 labels", file: checkpointPath, item: "num_labels")
         }
-        let labels = config.numLabels, h = config.hiddenSize
         return try run(batch, keyMasks: keyMasks, keepKeysValues: true, packTokens: refinementPackTokens) { s, first, pack, masks in
-            let lengths = pack.map(\.count), tokens = lengths.reduce(0, +)
-            let out = UnsafeMutablePointer<Float>.allocate(capacity: tokens * labels)
-            defer { out.deallocate() }
-            Kernels.fillRows(out, rows: tokens, columns: labels, bias: bias.pointer)
-            try GEMM.sgemm(m: tokens, n: labels, k: h, a: s.hidden, lda: h, b: classifier.pointer, ldb: h,
-                           transposeB: true, beta: 1, c: out, ldc: labels)
-            var probabilities = Self.split(out, lengths: lengths, width: labels).map(keepProbabilities(logits:))
+            let lengths = pack.map(\.count)
+            let logits = try headLogits(s.hidden, rows: lengths.reduce(0, +))
+            var probabilities = Self.split(logits, lengths: lengths, width: config.numLabels).map(keepProbabilities(logits:))
             var chosen: [[Int]] = []
             for (i, row) in probabilities.enumerated() {
                 let positions = Array(Set(try select(first + i, row))).sorted()
@@ -62,18 +56,18 @@ extension TokenClassifier {
     /// pack that `encode` just ran with a key/value cache; the cache rows of the chosen tokens are
     /// overwritten with their fp32 keys and values layer by layer.
     func refineRows(_ pack: [[Int32]], keyMasks: [[Bool]]?, positions: [[Int]], scratch s: Scratch) throws -> [Float] {
-        guard s.keyValues != nil, let classifier = weights.classifier, let classifierBias = weights.classifierBias else {
-            throw EncoderError(.invalidInput, "refinement needs a key/value cache and a classifier", item: "refine")
+        guard s.keyValues != nil else {
+            throw EncoderError(.invalidInput, "refinement needs the key/value cache of the pack", item: "refine")
         }
-        let h = config.hiddenSize, innerSize = config.intermediateSize, labels = config.numLabels
+        let h = config.hiddenSize, innerSize = config.intermediateSize
         let heads = config.numAttentionHeads, dh = config.headDim, eps = config.layerNormEps
         let m = positions.reduce(0) { $0 + $1.count }
         let longest = pack.map(\.count).max() ?? 0
         let widest = positions.map(\.count).max() ?? 0
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: m * (6 * h + innerSize) + widest * longest + m * labels)
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: m * (6 * h + innerSize) + widest * longest)
         defer { buffer.deallocate() }
         let hidden = buffer, q = hidden + m * h, k = q + m * h, v = k + m * h, context = v + m * h, out = context + m * h
-        let inner = out + m * h, scores = inner + m * innerSize, logits = scores + widest * longest
+        let inner = out + m * h, scores = inner + m * innerSize
 
         // Embeddings of the chosen rows, and where each sits in the pack.
         var packRows: [Int] = []
@@ -126,9 +120,6 @@ extension TokenClassifier {
             Kernels.layerNorm(out, bias: layer.outputBias.pointer, residual: hidden, rows: m, columns: h,
                               gamma: layer.outputNorm.pointer, beta: layer.outputNormBias.pointer, eps: eps, out: hidden)
         }
-        Kernels.fillRows(logits, rows: m, columns: labels, bias: classifierBias.pointer)
-        try GEMM.sgemm(m: m, n: labels, k: h, a: hidden, lda: h, b: classifier.pointer, ldb: h,
-                       transposeB: true, beta: 1, c: logits, ldc: labels)
-        return Array(UnsafeBufferPointer(start: logits, count: m * labels))
+        return try headLogits(hidden, rows: m)
     }
 }

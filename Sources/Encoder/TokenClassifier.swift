@@ -80,19 +80,24 @@ public final class TokenClassifier: Sendable {
     /// attends to, as PyTorch's `attention_mask` 0 (the dtype's minimum added to its scores). Masked
     /// positions keep their place (position ids are unchanged) and still get outputs.
     public func logits(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil) throws -> [[Float]] {
+        try run(batch, keyMasks: keyMasks) { s, _, pack, _ in
+            let lengths = pack.map(\.count)
+            return try Self.split(headLogits(s.hidden, rows: lengths.reduce(0, +)), lengths: lengths, width: config.numLabels)
+        }
+    }
+
+    /// The token-classification head over `rows` hidden states: flat [rows × numLabels] logits.
+    func headLogits(_ hidden: UnsafePointer<Float>, rows: Int) throws -> [Float] {
         guard let classifier = weights.classifier, let bias = weights.classifierBias else {
             throw EncoderError(.missingTensor, "checkpoint has no token-classification head", file: checkpointPath,
                                item: "classifier.weight")
         }
         let labels = config.numLabels, h = config.hiddenSize
-        return try run(batch, keyMasks: keyMasks) { s, _, pack, _ in
-            let lengths = pack.map(\.count), tokens = lengths.reduce(0, +)
-            let out = UnsafeMutablePointer<Float>.allocate(capacity: tokens * labels)
-            defer { out.deallocate() }
-            Kernels.fillRows(out, rows: tokens, columns: labels, bias: bias.pointer)
-            try GEMM.sgemm(m: tokens, n: labels, k: h, a: s.hidden, lda: h, b: classifier.pointer, ldb: h,
-                           transposeB: true, beta: 1, c: out, ldc: labels)
-            return Self.split(out, lengths: lengths, width: labels)
+        return try [Float](unsafeUninitializedCapacity: rows * labels) { out, count in
+            Kernels.fillRows(out.baseAddress!, rows: rows, columns: labels, bias: bias.pointer)
+            try GEMM.sgemm(m: rows, n: labels, k: h, a: hidden, lda: h, b: classifier.pointer, ldb: h,
+                           transposeB: true, beta: 1, c: out.baseAddress!, ldc: labels)
+            count = rows * labels
         }
     }
 
@@ -132,6 +137,11 @@ public final class TokenClassifier: Sendable {
             return Array(UnsafeBufferPointer(start: p + offset, count: length * width))
         }
     }
+
+    static func split(_ flat: [Float], lengths: [Int], width: Int) -> [[Float]] {
+        flat.withUnsafeBufferPointer { split($0.baseAddress!, lengths: lengths, width: width) }
+    }
+
 
     /// Validates the batch, packs it (at most `packTokens` tokens, default `maxPackTokens`), runs the
     /// encoder and hands each pack's scratch (last hidden state in `hidden`; per-layer keys and values
