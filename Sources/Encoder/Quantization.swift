@@ -75,9 +75,13 @@ final class QuantizedLinear: @unchecked Sendable {
     let scales: UnsafeMutablePointer<Float>
     let sums: UnsafeMutablePointer<Int32>
     let bias: UnsafeMutablePointer<Float>
+    /// `values` reordered for the row-block matmul primitive (nil: that path is unavailable, the
+    /// whole-pack `dnnl_gemm_u8s8s32` path runs instead).
+    let packed: PackedInt8Weight?
 
-    /// Quantises the row-wise concatenation of `parts` (each [out_p × in], PyTorch layout) and their biases.
-    init(_ parts: [(weight: WeightTensor, bias: WeightTensor)]) {
+    /// Quantises the row-wise concatenation of `parts` (each [out_p × in], PyTorch layout) and their biases;
+    /// with a `packer`, also packs the int8 weight for its matmul primitive.
+    init(_ parts: [(weight: WeightTensor, bias: WeightTensor)], packer: Int8Packer? = nil) {
         inFeatures = parts[0].weight.shape[1]
         outFeatures = parts.reduce(0) { $0 + $1.weight.shape[0] }
         let k = inFeatures
@@ -92,13 +96,14 @@ final class QuantizedLinear: @unchecked Sendable {
             lingua_quantize_weight_rows(part.weight.pointer, rows, k, values + row * k, scales + row, sums + row)
             row += rows
         }
+        packed = try? packer?.pack(values, n: outFeatures, k: k)
     }
 
     deinit {
         values.deallocate(); scales.deallocate(); sums.deallocate(); bias.deallocate()
     }
 
-    var byteCount: Int { outFeatures * inFeatures + outFeatures * 12 }
+    var byteCount: Int { outFeatures * inFeatures + outFeatures * 12 + (packed?.matmul.weightBytes ?? 0) }
 }
 
 /// The int8 copies of one transformer layer's dense weights; nil where the plan keeps fp32.
@@ -110,19 +115,32 @@ struct QuantizedLayer: Sendable {
 struct Int8Weights: Sendable {
     let plan: Int8Plan
     let layers: [QuantizedLayer]
+    /// Workspaces of the row-block pipeline (nil when oneDNN could not make its primitives).
+    let workspaces: Int8WorkspacePool?
 
-    init(_ weights: EncoderWeights, plan: Int8Plan) {
+    /// `rowBlocks` false: no packed weights, every int8 GEMM runs as one whole-pack `dnnl_gemm_u8s8s32`
+    /// (the path before the row-block pipeline; tests compare the two).
+    init(_ weights: EncoderWeights, plan: Int8Plan, rowBlocks: Bool = true) {
         self.plan = plan
         let count = weights.layers.count
+        let packer = rowBlocks ? try? Int8Packer(rows: Int8Weights.rowBlock) : nil
         layers = weights.layers.enumerated().map { index, l in
             func make(_ part: Int8Plan.Part, _ parts: [(WeightTensor, WeightTensor)]) -> QuantizedLinear? {
-                plan.isInt8(part, layer: index, of: count) ? QuantizedLinear(parts.map { (weight: $0.0, bias: $0.1) }) : nil
+                plan.isInt8(part, layer: index, of: count) ? QuantizedLinear(parts.map { (weight: $0.0, bias: $0.1) }, packer: packer) : nil
             }
             return QuantizedLayer(
                 qkv: make(.qkv, [(l.query, l.queryBias), (l.key, l.keyBias), (l.value, l.valueBias)]),
                 attentionOutput: make(.attentionOutput, [(l.attentionOut, l.attentionOutBias)]),
                 intermediate: make(.intermediate, [(l.intermediate, l.intermediateBias)]),
                 output: make(.output, [(l.output, l.outputBias)]))
+        }
+        let all = layers.flatMap { [$0.qkv, $0.attentionOutput, $0.intermediate, $0.output].compactMap { $0 } }
+        if let packer, !all.isEmpty, all.allSatisfy({ $0.packed != nil }) {
+            workspaces = Int8WorkspacePool(engine: packer.engine, rows: Int8Weights.rowBlock,
+                                           widest: all.map { max($0.outFeatures, $0.inFeatures) }.max() ?? 1,
+                                           scratchpadBytes: packer.matmuls.values.map(\.scratchpadBytes).max() ?? 0)
+        } else {
+            workspaces = nil
         }
     }
 

@@ -120,4 +120,23 @@ import TestSupport
             #expect(maxAbsDifference(spreadOverWorkers[index], alone) <= 1e-4)
         }
     }
+
+    /// The row-block pipeline (packed weights, fused epilogues) gives exactly the logits of the
+    /// whole-pack GEMM path, for the default plan, mixed plans and several worker counts.
+    @Test(arguments: ["tiny-bert", "tiny-xlmr"])
+    func rowBlockPipelineIsBitIdenticalToWholePackPath(model: String) throws {
+        let classifier = try TokenClassifier.load(directory: model == "tiny-bert" ? FixturePaths.tinyBERT : FixturePaths.tinyXLMR,
+                                                  maxPackTokens: 300)
+        let fixtures = try EncoderFixture.load(model)
+        let batch = fixtures.map(\.input_ids), masks = fixtures.map(\.keyMask)
+        #expect(batch.reduce(0) { $0 + $1.count } > 2 * Int8Weights.rowBlock, "several row blocks and a partial one")
+        for plan in [Int8Plan(), Int8Plan(fp32Parts: [.intermediate]), Int8Plan(fp32Parts: [.qkv], fp32Layers: [-1])] {
+            let blocked = classifier.quantized(plan), whole = classifier.quantizedWithoutRowBlocks(plan)
+            #expect(blocked.int8UsesRowBlocks && !whole.int8UsesRowBlocks)
+            let expected = try whole.logits(batch, keyMasks: masks)
+            #expect(try blocked.logits(batch, keyMasks: masks) == expected, "plan \(plan)")
+            #expect(try blocked.logits(batch, keyMasks: masks, workers: 2) == whole.logits(batch, keyMasks: masks, workers: 2),
+                    "plan \(plan), 2 workers")
+        }
+    }
 }
