@@ -90,7 +90,7 @@ static inline dnnl_status_t lingua_int8_matmul_pack(dnnl_engine_t engine, dnnl_s
 /// c[m × n] (int32, row stride n) = a[m × k] (u8, row stride k) · packed weights. `scratchpad` holds
 /// `lingua_int8_matmul_scratchpad_bytes` bytes (may be NULL when that is 0).
 static inline dnnl_status_t lingua_int8_matmul_run(const lingua_int8_matmul *mm, dnnl_engine_t engine, dnnl_stream_t stream,
-                                                   const uint8_t *a, const void *packed, int32_t *c, void *scratchpad) {
+                                                   const void *a, const void *packed, void *c, void *scratchpad) {
     dnnl_memory_t src = NULL, weights = NULL, dst = NULL, pad = NULL;
     dnnl_status_t status = dnnl_memory_create(&src, &mm->src, engine, (void *)a);
     if (!status) status = dnnl_memory_create(&weights, &mm->weights, engine, (void *)packed);
@@ -107,6 +107,81 @@ static inline dnnl_status_t lingua_int8_matmul_run(const lingua_int8_matmul *mm,
     if (weights) dnnl_memory_destroy(weights);
     if (src) dnnl_memory_destroy(src);
     return status;
+}
+
+// MARK: bf16 attention (opt-in)
+
+/// A bf16 matmul c[m × n] (f32, row stride ldc) = a[m × k] (bf16, row stride lda) · b[k × n], b given by
+/// its element strides (kStride, nStride) so that Kᵀ or V of one head is read in place.
+static inline dnnl_status_t lingua_bf16_matmul_create(dnnl_engine_t engine, long m, long n, long k, long lda,
+                                                      long kStride, long nStride, long ldc, lingua_int8_matmul *out) {
+    lingua_int8_matmul mm;
+    memset(&mm, 0, sizeof mm);
+    mm.m = m; mm.n = n; mm.k = k;
+    dnnl_dims_t a_dims = {m, k}, b_dims = {k, n}, c_dims = {m, n};
+    dnnl_dims_t a_strides = {lda, 1}, b_strides = {kStride, nStride}, c_strides = {ldc, 1};
+    dnnl_status_t status;
+    if ((status = dnnl_memory_desc_init_by_strides(&mm.src, 2, a_dims, dnnl_bf16, a_strides))) return status;
+    if ((status = dnnl_memory_desc_init_by_strides(&mm.weights, 2, b_dims, dnnl_bf16, b_strides))) return status;
+    if ((status = dnnl_memory_desc_init_by_strides(&mm.dst, 2, c_dims, dnnl_f32, c_strides))) return status;
+    dnnl_matmul_desc_t desc;
+    if ((status = dnnl_matmul_desc_init(&desc, &mm.src, &mm.weights, NULL, &mm.dst))) return status;
+    dnnl_primitive_attr_t attr;
+    if ((status = dnnl_primitive_attr_create(&attr))) return status;
+    status = dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
+    dnnl_primitive_desc_t pd = NULL;
+    if (!status) status = dnnl_primitive_desc_create(&pd, &desc, attr, engine, NULL);
+    dnnl_primitive_attr_destroy(attr);
+    if (status) return status;
+    mm.scratchpad = *dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    status = dnnl_primitive_create(&mm.primitive, pd);
+    dnnl_primitive_desc_destroy(pd);
+    if (status) return status;
+    *out = mm;
+    return dnnl_success;
+}
+
+static inline uint16_t lingua_bf16_1(float x) {
+    uint32_t bits; memcpy(&bits, &x, 4);
+    if ((bits & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((bits >> 16) | 0x40);  // NaN stays NaN
+    return (uint16_t)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);                  // round to nearest even
+}
+
+#if defined(__x86_64__)
+LINGUA_AVX512 static inline void lingua_to_bf16_avx512(float *p, long rows, long n, long ld, float scale) {
+    __m512 vs = _mm512_set1_ps(scale);
+    __m512i bias = _mm512_set1_epi32(0x7FFF), one = _mm512_set1_epi32(1);
+    for (long row = 0; row < rows; row++) {
+        float *pr = p + row * ld;
+        uint16_t *out = (uint16_t *)pr;
+        long i = 0;
+        for (; i + 16 <= n; i += 16) {
+            __m512i bits = _mm512_castps_si512(_mm512_mul_ps(_mm512_loadu_ps(pr + i), vs));
+            __m512i rounded = _mm512_add_epi32(bits, _mm512_add_epi32(bias, _mm512_and_si512(_mm512_srli_epi32(bits, 16), one)));
+            _mm256_storeu_si256((__m256i *)(out + i), _mm512_cvtepi32_epi16(_mm512_srli_epi32(rounded, 16)));
+        }
+        for (; i < n; i++) {
+            float x; memcpy(&x, pr + i, 4);
+            uint16_t b = lingua_bf16_1(x * scale); memcpy(out + i, &b, 2);
+        }
+    }
+}
+#endif
+
+/// In place, per row of `rows` rows (row stride `ld` floats): the first n floats × scale, rounded to
+/// bf16 (nearest even), written as n bf16 values at the start of the same row (row stride 2·ld in bf16).
+static inline void lingua_to_bf16_in_place(float *p, long rows, long n, long ld, float scale) {
+#if defined(__x86_64__)
+    if (LINGUA_HAS_AVX512()) { lingua_to_bf16_avx512(p, rows, n, ld, scale); return; }
+#endif
+    for (long row = 0; row < rows; row++) {
+        float *pr = p + row * ld;
+        uint16_t *out = (uint16_t *)pr;
+        for (long i = 0; i < n; i++) {
+            float x; memcpy(&x, pr + i, 4);
+            uint16_t b = lingua_bf16_1(x * scale); memcpy(out + i, &b, 2);
+        }
+    }
 }
 
 // MARK: fused epilogues

@@ -85,4 +85,43 @@ extension TokenClassifier {
         }
         return true
     }
+
+    /// The self-attention of an `attn_bf16` plan, in place of the fp32 loop in `encode`: Q (times
+    /// 1/√d), K and V rounded to bf16 in their own buffers, QKᵀ and P·V as bf16 matmuls with fp32
+    /// accumulation, masking and softmax in fp32, per sequence and head in blocks of `attentionBlock`
+    /// query rows. Overwrites `scratch.q/k/v`. Returns false, having done nothing, without such a plan.
+    func int8Bf16Attention(_ pack: [[Int32]], maskedKeys: [[Int]], scratch s: Scratch) throws -> Bool {
+        guard let kernels = int8?.bf16Attention, let pool = int8?.workspaces else { return false }
+        let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
+        let tokens = pack.reduce(0) { $0 + $1.count }
+        lingua_to_bf16_in_place(s.q, tokens, h, h, 1 / Float(dh).squareRoot())
+        lingua_to_bf16_in_place(s.k, tokens, h, h, 1)
+        lingua_to_bf16_in_place(s.v, tokens, h, h, 1)
+        // bf16 rows keep the fp32 row stride in bytes: 2h bf16 elements (2 bytes each) per token.
+        let q = UnsafeRawPointer(s.q), k = UnsafeRawPointer(s.k), v = UnsafeRawPointer(s.v)
+        let work = try pool.take()
+        defer { pool.give(work) }
+        var offset = 0
+        for (i, ids) in pack.enumerated() {
+            let n = ids.count
+            for head in 0..<heads {
+                var first = 0
+                while first < n {
+                    let rows = min(Self.attentionBlock, n - first)
+                    let scores = try kernels.matmul(m: rows, n: n, k: dh, lda: 2 * h, kStride: 1, nStride: 2 * h, ldc: n)
+                    try work.run(scores, a: q + 2 * ((offset + first) * 2 * h + head * dh), b: k + 2 * (offset * 2 * h + head * dh),
+                                 c: s.scores)
+                    if !maskedKeys[i].isEmpty { Kernels.maskColumns(s.scores, rows: rows, columns: n, masked: maskedKeys[i]) }
+                    Kernels.softmaxRows(s.scores, rows: rows, columns: n)
+                    lingua_to_bf16_in_place(s.scores, rows, n, n, 1)
+                    let context = try kernels.matmul(m: rows, n: dh, k: n, lda: 2 * n, kStride: 2 * h, nStride: 1, ldc: h)
+                    try work.run(context, a: s.scores, b: v + 2 * (offset * 2 * h + head * dh),
+                                 c: s.context + (offset + first) * h + head * dh)
+                    first += rows
+                }
+            }
+            offset += n
+        }
+        return true
+    }
 }

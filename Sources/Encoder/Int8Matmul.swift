@@ -27,30 +27,67 @@ final class Int8Engine: @unchecked Sendable {
     deinit { dnnl_engine_destroy(engine) }
 }
 
-/// One oneDNN matmul primitive u8[rowBlock × k] · s8[k × n] → s32 (brgemm on VNNI), shared by every
-/// layer with that shape; executing it from several threads at once is safe (user scratchpad).
+/// oneDNN matmul primitives u8[rowBlock × k] · s8[k × n] → s32 (brgemm on VNNI) for one shape, shared by
+/// every layer with that shape; executing one from several threads at once is safe (user scratchpad).
+/// oneDNN fixes a primitive's thread count when it is made (the calling thread's OpenMP setting), so
+/// there is one per thread count, made on first use by a thread with that setting; all read the same
+/// packed weight layout.
 final class Int8Matmul: @unchecked Sendable {
     let engine: Int8Engine
-    let descriptor: UnsafeMutablePointer<lingua_int8_matmul>
     let rows, n, k: Int
-    let weightBytes, scratchpadBytes: Int
+    /// The primitive made at load (its weight layout is the one weights are packed in).
+    let descriptor: UnsafeMutablePointer<lingua_int8_matmul>
+    let weightBytes: Int
+    private let lock = NSLock()
+    private var byThreads: [Int: UnsafeMutablePointer<lingua_int8_matmul>] = [:]
 
     init(engine: Int8Engine, rows: Int, n: Int, k: Int) throws {
         self.engine = engine
         (self.rows, self.n, self.k) = (rows, n, k)
-        descriptor = .allocate(capacity: 1)
+        descriptor = try Self.make(engine: engine, rows: rows, n: n, k: k)
+        weightBytes = lingua_int8_matmul_weight_bytes(descriptor)
+        byThreads[GEMM.threadsForCurrentThread() ?? 1] = descriptor
+    }
+
+    private static func make(engine: Int8Engine, rows: Int, n: Int, k: Int) throws -> UnsafeMutablePointer<lingua_int8_matmul> {
+        let descriptor = UnsafeMutablePointer<lingua_int8_matmul>.allocate(capacity: 1)
         let status = lingua_int8_matmul_create(engine.engine, rows, n, k, descriptor)
         guard status == dnnl_success else {
             descriptor.deallocate()
             throw EncoderError(.invalidInput, "int8 matmul primitive \(rows)×\(k)·\(k)×\(n) failed with status \(status.rawValue)")
         }
-        weightBytes = lingua_int8_matmul_weight_bytes(descriptor)
-        scratchpadBytes = lingua_int8_matmul_scratchpad_bytes(descriptor)
+        return descriptor
     }
 
+    /// The primitive for the calling thread's OpenMP thread count.
+    func forCurrentThread() throws -> UnsafeMutablePointer<lingua_int8_matmul> {
+        let threads = GEMM.threadsForCurrentThread() ?? 1
+        if let found = lock.withLock({ byThreads[threads] }) { return found }
+        let made = try Self.make(engine: engine, rows: rows, n: n, k: k)
+        guard dnnl_memory_desc_equal(&made.pointee.weights, &descriptor.pointee.weights) != 0 else {
+            lingua_int8_matmul_destroy(made)
+            made.deallocate()
+            throw EncoderError(.invalidInput, "int8 matmul for \(threads) threads wants another weight layout (n=\(n) k=\(k))")
+        }
+        return lock.withLock {
+            if let raced = byThreads[threads] {
+                lingua_int8_matmul_destroy(made)
+                made.deallocate()
+                return raced
+            }
+            byThreads[threads] = made
+            return made
+        }
+    }
+
+    /// Scratchpad bytes of the primitive made at load.
+    var scratchpadBytes: Int { lingua_int8_matmul_scratchpad_bytes(descriptor) }
+
     deinit {
-        lingua_int8_matmul_destroy(descriptor)
-        descriptor.deallocate()
+        for descriptor in byThreads.values {
+            lingua_int8_matmul_destroy(descriptor)
+            descriptor.deallocate()
+        }
     }
 }
 
@@ -103,7 +140,9 @@ final class Int8Workspace {
     let accumulators: UnsafeMutablePointer<Int32>
     let scales, scales2, row: UnsafeMutablePointer<Float>
     let zeros, zeros2: UnsafeMutablePointer<Int32>
-    let scratchpad: UnsafeMutableRawPointer
+    /// The matmul scratchpad; grows when a primitive made later (another thread count) needs more.
+    private var scratchpad: UnsafeMutableRawPointer
+    private var scratchpadBytes: Int
     let stream: dnnl_stream_t
     let engine: Int8Engine
     private let base: UnsafeMutableRawPointer
@@ -112,9 +151,10 @@ final class Int8Workspace {
     init(engine: Int8Engine, rows: Int, widest: Int, scratchpadBytes: Int) throws {
         self.engine = engine
         self.rows = rows
+        self.scratchpadBytes = max(scratchpadBytes, 64)
+        scratchpad = .allocate(byteCount: self.scratchpadBytes, alignment: 64)
         stream = try engine.makeStream()
-        let sizes = [rows * widest, rows * widest, 4 * rows * widest, 4 * rows, 4 * rows, 4 * widest, 4 * rows, 4 * rows,
-                     max(scratchpadBytes, 64)].map { ($0 + 63) & ~63 }
+        let sizes = [rows * widest, rows * widest, 4 * rows * widest, 4 * rows, 4 * rows, 4 * widest, 4 * rows, 4 * rows].map { ($0 + 63) & ~63 }
         let base = UnsafeMutableRawPointer.allocate(byteCount: sizes.reduce(0, +), alignment: 64)
         self.base = base
         var offset = 0
@@ -130,7 +170,6 @@ final class Int8Workspace {
         row = starts[5].bindMemory(to: Float.self, capacity: widest)
         zeros = starts[6].bindMemory(to: Int32.self, capacity: rows)
         zeros2 = starts[7].bindMemory(to: Int32.self, capacity: rows)
-        scratchpad = starts[8]
         // Rows past the last token of a pack are computed too (the primitive has a fixed row count):
         // start them as zero codes so they never hold uninitialised memory.
         base.initializeMemory(as: UInt8.self, repeating: 0, count: sizes.reduce(0, +))
@@ -139,14 +178,27 @@ final class Int8Workspace {
     deinit {
         dnnl_stream_destroy(stream)
         base.deallocate()
+        scratchpad.deallocate()
     }
 
     /// c[rows × n] = codes[rows × k] · weight, through the packed primitive.
     func run(_ weight: PackedInt8Weight, input: UnsafePointer<UInt8>) throws {
-        let status = lingua_int8_matmul_run(weight.matmul.descriptor, engine.engine, stream, input, weight.bytes,
-                                            accumulators, scratchpad)
+        try run(weight.matmul.forCurrentThread(), a: input, b: weight.bytes, c: accumulators)
+    }
+
+    /// c = a · b through any primitive made by kernels_int8.h (growing the scratchpad when needed).
+    func run(_ descriptor: UnsafeMutablePointer<lingua_int8_matmul>, a: UnsafeRawPointer, b: UnsafeRawPointer,
+             c: UnsafeMutableRawPointer) throws {
+        let needed = lingua_int8_matmul_scratchpad_bytes(descriptor)
+        if needed > scratchpadBytes {
+            scratchpad.deallocate()
+            scratchpad = .allocate(byteCount: needed, alignment: 64)
+            scratchpadBytes = needed
+        }
+        let status = lingua_int8_matmul_run(descriptor, engine.engine, stream, a, b, c, scratchpad)
         guard status == dnnl_success else {
-            throw EncoderError(.invalidInput, "int8 matmul failed with status \(status.rawValue) (n=\(weight.matmul.n) k=\(weight.matmul.k))")
+            let d = descriptor.pointee
+            throw EncoderError(.invalidInput, "matmul failed with status \(status.rawValue) (m=\(d.m) n=\(d.n) k=\(d.k))")
         }
     }
 }
@@ -169,5 +221,43 @@ final class Int8WorkspacePool: @unchecked Sendable {
 
     func give(_ workspace: Int8Workspace) {
         lock.withLock { if idle.count < 4 { idle.append(workspace) } }
+    }
+}
+
+/// The bf16 attention matmuls of an `attn_bf16` plan (oneDNN, made on first use per shape, strides and
+/// thread count; executing one from several threads at once is safe).
+final class Bf16AttentionKernels: @unchecked Sendable {
+    let engine: Int8Engine
+    private let lock = NSLock()
+    private var made: [[Int]: UnsafeMutablePointer<lingua_int8_matmul>] = [:]
+
+    init(engine: Int8Engine) { self.engine = engine }
+
+    /// c[m × n] (f32, row stride ldc) = a[m × k] (bf16, row stride lda) · b, b[k × n] at element strides (kStride, nStride).
+    func matmul(m: Int, n: Int, k: Int, lda: Int, kStride: Int, nStride: Int, ldc: Int) throws -> UnsafeMutablePointer<lingua_int8_matmul> {
+        let key = [m, n, k, lda, kStride, nStride, ldc, GEMM.threadsForCurrentThread() ?? 1]
+        if let found = lock.withLock({ made[key] }) { return found }
+        let descriptor = UnsafeMutablePointer<lingua_int8_matmul>.allocate(capacity: 1)
+        let status = lingua_bf16_matmul_create(engine.engine, m, n, k, lda, kStride, nStride, ldc, descriptor)
+        guard status == dnnl_success else {
+            descriptor.deallocate()
+            throw EncoderError(.invalidInput, "bf16 matmul primitive m=\(m) n=\(n) k=\(k) failed with status \(status.rawValue)")
+        }
+        return lock.withLock {
+            if let raced = made[key] {
+                lingua_int8_matmul_destroy(descriptor)
+                descriptor.deallocate()
+                return raced
+            }
+            made[key] = descriptor
+            return descriptor
+        }
+    }
+
+    deinit {
+        for descriptor in made.values {
+            lingua_int8_matmul_destroy(descriptor)
+            descriptor.deallocate()
+        }
     }
 }

@@ -20,6 +20,10 @@ import TestSupport
         #expect(!Int8Plan(fp32Layers: [-1]).isInt8(.qkv, layer: 11, of: 12))
         #expect(Int8Plan(fp32Layers: [-1]).isInt8(.qkv, layer: 10, of: 12))
         #expect(!plan.isInt8(.intermediate, layer: 0, of: 3) && plan.isInt8(.intermediate, layer: 1, of: 3))
+        let bf16 = try Int8Plan(parsing: "attn_bf16,ffn_out")
+        #expect(bf16.bf16Attention && bf16.fp32Parts == [.output] && !plan.bf16Attention)
+        #expect(bf16.description == "ffn_out,attn_bf16" && Int8Plan(bf16Attention: true).description == "attn_bf16")
+        #expect(try Int8Plan(parsing: bf16.description) == bf16)
     }
 
     /// One quantised Linear through the C kernels and oneDNN equals the product of the dequantised
@@ -137,6 +141,47 @@ import TestSupport
             #expect(try blocked.logits(batch, keyMasks: masks) == expected, "plan \(plan)")
             #expect(try blocked.logits(batch, keyMasks: masks, workers: 2) == whole.logits(batch, keyMasks: masks, workers: 2),
                     "plan \(plan), 2 workers")
+        }
+    }
+
+    /// fp32 → bf16 in place: round to nearest, ties to even, in the AVX-512 body and the scalar tail.
+    @Test func bf16RoundsToNearestEven() {
+        var row: [Float] = [1, 1.00390625, 1.01171875, -2.5, 0, -0.0, 3.0e38, 1e-40]
+        var seed: UInt64 = 3
+        for _ in 0..<29 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            row.append(Float(Int64(bitPattern: seed >> 11) % 200_001 - 100_000) / 977)
+        }
+        let original = row
+        row.withUnsafeMutableBufferPointer { lingua_to_bf16_in_place($0.baseAddress!, 1, original.count, original.count, 1) }
+        let codes = row.withUnsafeBytes { Array($0.bindMemory(to: UInt16.self).prefix(original.count)) }
+        #expect(Array(codes.prefix(4)) == [0x3F80, 0x3F80, 0x3F82, 0xC020])
+        for (x, code) in zip(original, codes) {
+            let back = Float(bitPattern: UInt32(code) << 16)
+            let down = Float(bitPattern: x.bitPattern & 0xFFFF_0000), up = Float(bitPattern: (x.bitPattern & 0xFFFF_0000) + 0x1_0000)
+            let best = min(abs(x - down), abs(x - up))
+            #expect(abs(x - back) == best, "\(x) → \(back)")
+            if abs(x - down) == abs(x - up) { #expect(code & 1 == 0, "tie of \(x) goes to even") }
+        }
+    }
+
+    /// `attn_bf16`: attention through bf16 matmuls moves the int8 logits only a little, really runs,
+    /// and gives the same numbers for every worker count.
+    @Test(arguments: ["tiny-bert", "tiny-xlmr"])
+    func bf16AttentionStaysCloseToInt8(model: String) throws {
+        let classifier = try TokenClassifier.load(directory: model == "tiny-bert" ? FixturePaths.tinyBERT : FixturePaths.tinyXLMR)
+        let fixtures = try EncoderFixture.load(model)
+        let batch = fixtures.map(\.input_ids), masks = fixtures.map(\.keyMask)
+        let int8 = classifier.quantized(), bf16 = classifier.quantized(Int8Plan(bf16Attention: true))
+        let expected = try int8.logits(batch, keyMasks: masks), got = try bf16.logits(batch, keyMasks: masks)
+        let spread = expected.flatMap { $0 }.map(abs).max() ?? 0
+        let worst = zip(expected, got).map { maxAbsDifference($0, $1) }.max() ?? 0
+        #expect(worst > 0, "bf16 attention really ran")
+        #expect(worst <= 0.05 * max(spread, 1), "worst logit change \(worst) (largest logit \(spread))")
+        let spreadOverWorkers = try bf16.logits(batch, keyMasks: masks, workers: 2)
+        for index in batch.indices {
+            let alone = try bf16.logits([batch[index]], keyMasks: [masks[index]])[0]
+            #expect(maxAbsDifference(spreadOverWorkers[index], alone) <= 1e-4)
         }
     }
 }
