@@ -25,8 +25,11 @@ extension TokenClassifier {
                     outputs: [UnsafeMutablePointer<Float>], scratch s: Scratch) throws {
         let k = weight.inFeatures, n = weight.outFeatures, width = n / outputs.count
         guard let packed = weight.packed, let pool = int8?.workspaces else {
+            guard let values = weight.values else {
+                throw EncoderError(.invalidInput, "int8 weight \(n)×\(k) is packed but no row-block workspace exists")
+            }
             lingua_quantize_rows(input, tokens, k, k, s.quantized, s.rowScales, s.rowZeros, activationLevels)
-            try GEMM.gemmU8S8(m: tokens, n: n, k: k, a: s.quantized, b: weight.values, c: s.accumulators)
+            try GEMM.gemmU8S8(m: tokens, n: n, k: k, a: s.quantized, b: values, c: s.accumulators)
             for (part, out) in outputs.enumerated() {
                 let column = part * width
                 lingua_dequantize(s.accumulators + column, n, tokens, width, s.rowScales, s.rowZeros,

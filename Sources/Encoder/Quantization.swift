@@ -80,7 +80,8 @@ public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
 /// Made once at load from the fp32 weights; read-only afterwards, shared by every worker.
 final class QuantizedLinear: @unchecked Sendable {
     let outFeatures, inFeatures: Int
-    let values: UnsafeMutablePointer<Int8>
+    /// The plain [out × in] codes; nil once packed (`packed` holds them then).
+    let values: UnsafeMutablePointer<Int8>?
     let scales: UnsafeMutablePointer<Float>
     let sums: UnsafeMutablePointer<Int32>
     let bias: UnsafeMutablePointer<Float>
@@ -94,7 +95,7 @@ final class QuantizedLinear: @unchecked Sendable {
         inFeatures = parts[0].weight.shape[1]
         outFeatures = parts.reduce(0) { $0 + $1.weight.shape[0] }
         let k = inFeatures
-        values = .allocate(capacity: outFeatures * k)
+        let values = UnsafeMutablePointer<Int8>.allocate(capacity: outFeatures * k)
         scales = .allocate(capacity: outFeatures)
         sums = .allocate(capacity: outFeatures)
         bias = .allocate(capacity: outFeatures)
@@ -106,13 +107,19 @@ final class QuantizedLinear: @unchecked Sendable {
             row += rows
         }
         packed = try? packer?.pack(values, n: outFeatures, k: k)
+        if packed == nil {
+            self.values = values
+        } else {
+            values.deallocate()
+            self.values = nil
+        }
     }
 
     deinit {
-        values.deallocate(); scales.deallocate(); sums.deallocate(); bias.deallocate()
+        values?.deallocate(); scales.deallocate(); sums.deallocate(); bias.deallocate()
     }
 
-    var byteCount: Int { outFeatures * inFeatures + outFeatures * 12 + (packed?.matmul.weightBytes ?? 0) }
+    var byteCount: Int { (values == nil ? 0 : outFeatures * inFeatures) + outFeatures * 12 + (packed?.matmul.weightBytes ?? 0) }
 }
 
 /// The int8 copies of one transformer layer's dense weights; nil where the plan keeps fp32.
@@ -146,7 +153,7 @@ struct Int8Weights: Sendable {
                 output: make(.output, [(l.output, l.outputBias)]))
         }
         let all = layers.flatMap { [$0.qkv, $0.attentionOutput, $0.intermediate, $0.output].compactMap { $0 } }
-        if let packer, !all.isEmpty, all.allSatisfy({ $0.packed != nil }) {
+        if let packer, all.contains(where: { $0.packed != nil }) {
             workspaces = Int8WorkspacePool(engine: packer.engine, rows: Int8Weights.rowBlock,
                                            widest: all.map { max($0.outFeatures, $0.inFeatures) }.max() ?? 1,
                                            scratchpadBytes: packer.matmuls.values.map(\.scratchpadBytes).max() ?? 0)

@@ -51,7 +51,7 @@ import TestSupport
         lingua_quantize_rows(x, m, k, k, &a, &scales, &zeros, levels)
         try a.withUnsafeBufferPointer { ap in
             try c.withUnsafeMutableBufferPointer { cp in
-                try GEMM.gemmU8S8(m: m, n: n, k: k, a: ap.baseAddress!, b: q.values, c: cp.baseAddress!)
+                try GEMM.gemmU8S8(m: m, n: n, k: k, a: ap.baseAddress!, b: try #require(q.values), c: cp.baseAddress!)
             }
         }
         lingua_dequantize(c, n, m, n, scales, zeros, q.scales, q.sums, q.bias, &out, n)
@@ -65,7 +65,7 @@ import TestSupport
             for j in 0..<n {
                 var exact = 0.0, dequantised = 0.0, bound = 0.0
                 for t in 0..<k {
-                    let wq = Double(q.values[j * k + t]) * Double(q.scales[j])
+                    let wq = Double(q.values![j * k + t]) * Double(q.scales[j])
                     dequantised += Double(Int32(a[i * k + t]) - zeros[i]) * Double(scales[i]) * wq
                     exact += Double(x[i * k + t]) * Double(w[j * k + t])
                     // |x·w − x̂·ŵ| ≤ Σ|x|·|w − ŵ| + Σ|x − x̂|·|ŵ|, each difference at most half a step.
@@ -78,7 +78,7 @@ import TestSupport
         }
         // Weight codes: symmetric per row, the largest magnitude maps to ±127, sums match.
         for j in 0..<n {
-            let row = (0..<k).map { Int32(q.values[j * k + $0]) }
+            let row = (0..<k).map { Int32(q.values![j * k + $0]) }
             #expect(row.map(abs).max() == 127)
             #expect(row.reduce(0, +) == q.sums[j])
         }
