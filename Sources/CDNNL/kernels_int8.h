@@ -15,6 +15,7 @@
 
 /// A u8[m × k] · s8[k × n] → s32[m × n] matmul primitive for one fixed m (the row block), with the
 /// weight layout oneDNN chose for it (pack a PyTorch [n × k] weight with `lingua_int8_matmul_pack`).
+/// `lingua_bf16_matmul_create` fills the same struct for the bf16 attention matmuls (plain strided layouts).
 typedef struct lingua_int8_matmul {
     dnnl_primitive_t primitive;
     dnnl_memory_desc_t src, weights, dst, scratchpad;
