@@ -1,2 +1,3 @@
 #include <dnnl.h>
 #include "kernels.h"
+#include "kernels_int8.h"

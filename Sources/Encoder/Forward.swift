@@ -174,8 +174,9 @@ extension TokenClassifier {
 
             // Self-attention per sequence at its own length (no padding; masked keys get no weight),
             // in blocks of 256 query rows so that a block of scores stays in L2 between QKᵀ, softmax and ·V.
+            let bf16Attention = try int8Bf16Attention(pack, maskedKeys: maskedKeys, scratch: s)
             var offset = 0
-            for (i, ids) in pack.enumerated() {
+            for (i, ids) in pack.enumerated() where !bf16Attention {
                 let n = ids.count
                 for head in 0..<heads {
                     let column = offset * h + head * dh
@@ -195,6 +196,7 @@ extension TokenClassifier {
                 offset += n
             }
 
+            if try int8AttentionOutputAndFeedForward(layer, q8, tokens: tokens, scratch: s) { continue }
             if let attentionOutput = q8?.attentionOutput {
                 try int8Linear(s.context, tokens: tokens, weight: attentionOutput, outputs: [s.q], scratch: s)
             } else {
@@ -233,20 +235,5 @@ extension TokenClassifier {
         if let bias { Kernels.fillRows(out, rows: tokens, columns: outFeatures, bias: bias.pointer) }
         try GEMM.sgemm(m: tokens, n: outFeatures, k: inFeatures, a: input, lda: inFeatures, b: weight.pointer,
                        ldb: inFeatures, transposeB: true, beta: bias == nil ? 0 : 1, c: out, ldc: outFeatures)
-    }
-
-    /// The int8 version of `linear`: per-token u8 quantisation of `input`, u8·s8→s32 GEMM against the
-    /// quantised weight, then dequantisation plus bias, split column-wise into `outputs` (equal widths;
-    /// the fused query/key/value weight fills three buffers).
-    private func int8Linear(_ input: UnsafePointer<Float>, tokens: Int, weight: QuantizedLinear,
-                            outputs: [UnsafeMutablePointer<Float>], scratch s: Scratch) throws {
-        let k = weight.inFeatures, n = weight.outFeatures, width = n / outputs.count
-        lingua_quantize_rows(input, tokens, k, k, s.quantized, s.rowScales, s.rowZeros, activationLevels)
-        try GEMM.gemmU8S8(m: tokens, n: n, k: k, a: s.quantized, b: weight.values, c: s.accumulators)
-        for (part, out) in outputs.enumerated() {
-            let column = part * width
-            lingua_dequantize(s.accumulators + column, n, tokens, width, s.rowScales, s.rowZeros,
-                              weight.scales + column, weight.sums + column, weight.bias + column, out, width)
-        }
     }
 }

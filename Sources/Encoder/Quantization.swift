@@ -12,6 +12,7 @@ public enum EncoderPrecision: String, Sendable, Hashable, CaseIterable, Codable 
 /// Which dense layers of an int8 model stay in fp32 (the rest run in int8).
 /// Textual form (`Int8Plan(parsing:)`, `description`): comma-separated parts and layer indices kept
 /// in fp32, e.g. `ffn_out,0,-1`; `none` (everything int8). Negative indices count from the last layer.
+/// The item `attn_bf16` (opt-in) also runs the attention matmuls (QKᵀ and P·V) in bf16 instead of fp32.
 public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
     /// The four dense blocks of a transformer layer.
     public enum Part: String, Sendable, Hashable, CaseIterable {
@@ -29,11 +30,16 @@ public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
     public var fp32Parts: Set<Part>
     /// Layers kept entirely in fp32 (negative: from the end, -1 = last layer).
     public var fp32Layers: Set<Int>
+    /// Attention scores and context through bf16 matmuls (fp32 accumulation and softmax); textual item `attn_bf16`.
+    public var bf16Attention: Bool
 
-    public init(fp32Parts: Set<Part> = [], fp32Layers: Set<Int> = []) {
+    public init(fp32Parts: Set<Part> = [], fp32Layers: Set<Int> = [], bf16Attention: Bool = false) {
         self.fp32Parts = fp32Parts
         self.fp32Layers = fp32Layers
+        self.bf16Attention = bf16Attention
     }
+
+    static let bf16AttentionItem = "attn_bf16"
 
     /// The default int8 plan: every dense layer in int8. Keeping the last layer, one part or even half
     /// the layers in fp32 changed agreement with fp32 by less than the run-to-run spread on mbert-size
@@ -44,19 +50,22 @@ public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws {
         self.init()
         for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty && item != "none" {
-            if let layer = Int(item) {
+            if item == Self.bf16AttentionItem {
+                bf16Attention = true
+            } else if let layer = Int(item) {
                 fp32Layers.insert(layer)
             } else if let part = Part(rawValue: item) {
                 fp32Parts.insert(part)
             } else {
                 throw EncoderError(.invalidInput, "unknown int8 plan item \"\(item)\" (parts: "
-                    + Part.allCases.map(\.rawValue).joined(separator: ", ") + ", or a layer index)", item: "int8 plan")
+                    + Part.allCases.map(\.rawValue).joined(separator: ", ") + ", a layer index, or \(Self.bf16AttentionItem))", item: "int8 plan")
             }
         }
     }
 
     public var description: String {
         let items = Part.allCases.filter(fp32Parts.contains).map(\.rawValue) + fp32Layers.sorted().map(String.init)
+            + (bf16Attention ? [Self.bf16AttentionItem] : [])
         return items.isEmpty ? "none" : items.joined(separator: ",")
     }
 
@@ -71,17 +80,22 @@ public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
 /// Made once at load from the fp32 weights; read-only afterwards, shared by every worker.
 final class QuantizedLinear: @unchecked Sendable {
     let outFeatures, inFeatures: Int
-    let values: UnsafeMutablePointer<Int8>
+    /// The plain [out × in] codes; nil once packed (`packed` holds them then).
+    let values: UnsafeMutablePointer<Int8>?
     let scales: UnsafeMutablePointer<Float>
     let sums: UnsafeMutablePointer<Int32>
     let bias: UnsafeMutablePointer<Float>
+    /// `values` reordered for the row-block matmul primitive (nil: that path is unavailable, the
+    /// whole-pack `dnnl_gemm_u8s8s32` path runs instead).
+    let packed: PackedInt8Weight?
 
-    /// Quantises the row-wise concatenation of `parts` (each [out_p × in], PyTorch layout) and their biases.
-    init(_ parts: [(weight: WeightTensor, bias: WeightTensor)]) {
+    /// Quantises the row-wise concatenation of `parts` (each [out_p × in], PyTorch layout) and their biases;
+    /// with a `packer`, also packs the int8 weight for its matmul primitive.
+    init(_ parts: [(weight: WeightTensor, bias: WeightTensor)], packer: Int8Packer? = nil) {
         inFeatures = parts[0].weight.shape[1]
         outFeatures = parts.reduce(0) { $0 + $1.weight.shape[0] }
         let k = inFeatures
-        values = .allocate(capacity: outFeatures * k)
+        let values = UnsafeMutablePointer<Int8>.allocate(capacity: outFeatures * k)
         scales = .allocate(capacity: outFeatures)
         sums = .allocate(capacity: outFeatures)
         bias = .allocate(capacity: outFeatures)
@@ -92,13 +106,20 @@ final class QuantizedLinear: @unchecked Sendable {
             lingua_quantize_weight_rows(part.weight.pointer, rows, k, values + row * k, scales + row, sums + row)
             row += rows
         }
+        packed = try? packer?.pack(values, n: outFeatures, k: k)
+        if packed == nil {
+            self.values = values
+        } else {
+            values.deallocate()
+            self.values = nil
+        }
     }
 
     deinit {
-        values.deallocate(); scales.deallocate(); sums.deallocate(); bias.deallocate()
+        values?.deallocate(); scales.deallocate(); sums.deallocate(); bias.deallocate()
     }
 
-    var byteCount: Int { outFeatures * inFeatures + outFeatures * 12 }
+    var byteCount: Int { (values == nil ? 0 : outFeatures * inFeatures) + outFeatures * 12 + (packed?.matmul.weightBytes ?? 0) }
 }
 
 /// The int8 copies of one transformer layer's dense weights; nil where the plan keeps fp32.
@@ -110,13 +131,20 @@ struct QuantizedLayer: Sendable {
 struct Int8Weights: Sendable {
     let plan: Int8Plan
     let layers: [QuantizedLayer]
+    /// Workspaces of the row-block pipeline (nil when oneDNN could not make its primitives).
+    let workspaces: Int8WorkspacePool?
+    /// The bf16 attention matmuls (nil unless the plan asks for `attn_bf16` and the row-block pipeline exists).
+    let bf16Attention: Bf16AttentionKernels?
 
-    init(_ weights: EncoderWeights, plan: Int8Plan) {
+    /// `rowBlocks` false: no packed weights, every int8 GEMM runs as one whole-pack `dnnl_gemm_u8s8s32`
+    /// (the path before the row-block pipeline; tests compare the two).
+    init(_ weights: EncoderWeights, plan: Int8Plan, rowBlocks: Bool = true) {
         self.plan = plan
         let count = weights.layers.count
+        let packer = rowBlocks ? try? Int8Packer(rows: Int8Weights.rowBlock) : nil
         layers = weights.layers.enumerated().map { index, l in
             func make(_ part: Int8Plan.Part, _ parts: [(WeightTensor, WeightTensor)]) -> QuantizedLinear? {
-                plan.isInt8(part, layer: index, of: count) ? QuantizedLinear(parts.map { (weight: $0.0, bias: $0.1) }) : nil
+                plan.isInt8(part, layer: index, of: count) ? QuantizedLinear(parts.map { (weight: $0.0, bias: $0.1) }, packer: packer) : nil
             }
             return QuantizedLayer(
                 qkv: make(.qkv, [(l.query, l.queryBias), (l.key, l.keyBias), (l.value, l.valueBias)]),
@@ -124,6 +152,15 @@ struct Int8Weights: Sendable {
                 intermediate: make(.intermediate, [(l.intermediate, l.intermediateBias)]),
                 output: make(.output, [(l.output, l.outputBias)]))
         }
+        let all = layers.flatMap { [$0.qkv, $0.attentionOutput, $0.intermediate, $0.output].compactMap { $0 } }
+        if let packer, all.contains(where: { $0.packed != nil }) {
+            workspaces = Int8WorkspacePool(engine: packer.engine, rows: Int8Weights.rowBlock,
+                                           widest: all.map { max($0.outFeatures, $0.inFeatures) }.max() ?? 1,
+                                           scratchpadBytes: packer.matmuls.values.map(\.scratchpadBytes).max() ?? 0)
+        } else {
+            workspaces = nil
+        }
+        bf16Attention = plan.bf16Attention && workspaces != nil ? packer.map { Bf16AttentionKernels(engine: $0.engine) } : nil
     }
 
     /// Bytes of int8 weights, scales, sums and biases.

@@ -51,7 +51,7 @@ public final class TokenClassifier: Sendable {
         self.activationLevels = 0
     }
 
-    private init(sharing other: TokenClassifier, int8: Int8Weights?) {
+    init(sharing other: TokenClassifier, int8: Int8Weights?) {
         config = other.config
         weights = other.weights
         hasClassifier = other.hasClassifier

@@ -163,8 +163,9 @@ enum EncoderBench {
         }
         for policy in options.policies {
             let share = precision == .int8 ? options.refineShare : nil
-            let longSeconds = try best(options.repeats) { try policy.run(model, long, refineShare: share) }
-            let shortSeconds = try best(options.repeats) { try policy.run(model, short, refineShare: share) }
+            var longCPU = Double.infinity, shortCPU = Double.infinity
+            let longSeconds = try best(options.repeats, cpu: &longCPU) { try policy.run(model, long, refineShare: share) }
+            let shortSeconds = try best(options.repeats, cpu: &shortCPU) { try policy.run(model, short, refineShare: share) }
             let longRate = Double(long.count * 512) / longSeconds
             let shortRate = Double(shortTokens) / shortSeconds
             // Against the backend's peak on this machine: 2 cores × the best 1-thread rate (the 2-thread
@@ -182,6 +183,9 @@ enum EncoderBench {
             let effText = precision == .fp32 ? String(format: "%.0f%%", efficiency * 100) : "-"
             let label = share.map { String(format: "int8 + fp32 re-scoring of %.1f%%", 100 * $0) } ?? precision.rawValue
             print("\(name) | \(String(format: "%.3f / %.2f", loadSeconds, firstSeconds)) | \(label) \(policy.rawValue) | \(fmt(longRate)) | \(fmt(shortRate)) | \(effText) | \(refLong) | \(refShort) | \(ratioLong) | \(ratioShort) | \(fmt(peakRSSMB())) | \(fmt(weightsMB))")
+            // Tokens per CPU-second of this process × 2 cores: what the run would reach on 2 idle cores,
+            // little moved by other processes sharing them (they steal wall time, not our CPU time).
+            print("(cpu-time rate: long \(fmt(Double(long.count * 512) / longCPU * 2)) tok/s, short \(fmt(Double(shortTokens) / shortCPU * 2)) tok/s; load \(String(format: "%.2f", loadAverage())))")
             fflush(nil)
         }
         }
@@ -230,11 +234,18 @@ enum EncoderBench {
     }
 
     static func best(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
+        var cpu = Double.infinity
+        return try best(repeats, cpu: &cpu, body)
+    }
+
+    /// Best wall time of `repeats` runs; `cpu` gets the least process CPU time (user + system) of a run.
+    static func best(_ repeats: Int, cpu: inout Double, _ body: () throws -> Void) throws -> Double {
         var best = Double.infinity
         for _ in 0..<max(1, repeats) {
-            let start = now()
+            let start = now(), startCPU = processCPUSeconds()
             try body()
             best = min(best, now() - start)
+            cpu = min(cpu, processCPUSeconds() - startCPU)
         }
         return best
     }
@@ -285,6 +296,20 @@ func now() -> Double {
 }
 
 func fmt(_ x: Double) -> String { x >= 100 ? String(format: "%.0f", x) : String(format: "%.1f", x) }
+
+/// User + system CPU seconds of this process (all threads) so far.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// The 1-minute load average (0 where unavailable).
+func loadAverage() -> Double {
+    var loads = [Double](repeating: 0, count: 3)
+    return getloadavg(&loads, 3) > 0 ? loads[0] : 0
+}
 
 /// Peak resident set size of this process so far, in MB.
 func peakRSSMB() -> Double {

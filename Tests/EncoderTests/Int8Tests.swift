@@ -20,6 +20,10 @@ import TestSupport
         #expect(!Int8Plan(fp32Layers: [-1]).isInt8(.qkv, layer: 11, of: 12))
         #expect(Int8Plan(fp32Layers: [-1]).isInt8(.qkv, layer: 10, of: 12))
         #expect(!plan.isInt8(.intermediate, layer: 0, of: 3) && plan.isInt8(.intermediate, layer: 1, of: 3))
+        let bf16 = try Int8Plan(parsing: "attn_bf16,ffn_out")
+        #expect(bf16.bf16Attention && bf16.fp32Parts == [.output] && !plan.bf16Attention)
+        #expect(bf16.description == "ffn_out,attn_bf16" && Int8Plan(bf16Attention: true).description == "attn_bf16")
+        #expect(try Int8Plan(parsing: bf16.description) == bf16)
     }
 
     /// One quantised Linear through the C kernels and oneDNN equals the product of the dequantised
@@ -47,7 +51,7 @@ import TestSupport
         lingua_quantize_rows(x, m, k, k, &a, &scales, &zeros, levels)
         try a.withUnsafeBufferPointer { ap in
             try c.withUnsafeMutableBufferPointer { cp in
-                try GEMM.gemmU8S8(m: m, n: n, k: k, a: ap.baseAddress!, b: q.values, c: cp.baseAddress!)
+                try GEMM.gemmU8S8(m: m, n: n, k: k, a: ap.baseAddress!, b: try #require(q.values), c: cp.baseAddress!)
             }
         }
         lingua_dequantize(c, n, m, n, scales, zeros, q.scales, q.sums, q.bias, &out, n)
@@ -61,7 +65,7 @@ import TestSupport
             for j in 0..<n {
                 var exact = 0.0, dequantised = 0.0, bound = 0.0
                 for t in 0..<k {
-                    let wq = Double(q.values[j * k + t]) * Double(q.scales[j])
+                    let wq = Double(q.values![j * k + t]) * Double(q.scales[j])
                     dequantised += Double(Int32(a[i * k + t]) - zeros[i]) * Double(scales[i]) * wq
                     exact += Double(x[i * k + t]) * Double(w[j * k + t])
                     // |x·w − x̂·ŵ| ≤ Σ|x|·|w − ŵ| + Σ|x − x̂|·|ŵ|, each difference at most half a step.
@@ -74,7 +78,7 @@ import TestSupport
         }
         // Weight codes: symmetric per row, the largest magnitude maps to ±127, sums match.
         for j in 0..<n {
-            let row = (0..<k).map { Int32(q.values[j * k + $0]) }
+            let row = (0..<k).map { Int32(q.values![j * k + $0]) }
             #expect(row.map(abs).max() == 127)
             #expect(row.reduce(0, +) == q.sums[j])
         }
@@ -157,5 +161,65 @@ import TestSupport
         #expect(try classifier.keepProbabilities(batch, keyMasks: masks, refine: { _, _ in
             Issue.record("fp32 model asked for refinement"); return []
         }) == p32)
+    }
+
+    /// The row-block pipeline (packed weights, fused epilogues) gives exactly the logits of the
+    /// whole-pack GEMM path, for the default plan, mixed plans and several worker counts.
+    @Test(arguments: ["tiny-bert", "tiny-xlmr"])
+    func rowBlockPipelineIsBitIdenticalToWholePackPath(model: String) throws {
+        let classifier = try TokenClassifier.load(directory: model == "tiny-bert" ? FixturePaths.tinyBERT : FixturePaths.tinyXLMR,
+                                                  maxPackTokens: 300)
+        let fixtures = try EncoderFixture.load(model)
+        let batch = fixtures.map(\.input_ids), masks = fixtures.map(\.keyMask)
+        #expect(batch.reduce(0) { $0 + $1.count } > 2 * Int8Weights.rowBlock, "several row blocks and a partial one")
+        for plan in [Int8Plan(), Int8Plan(fp32Parts: [.intermediate]), Int8Plan(fp32Parts: [.qkv], fp32Layers: [-1])] {
+            let blocked = classifier.quantized(plan), whole = classifier.quantizedWithoutRowBlocks(plan)
+            #expect(blocked.int8UsesRowBlocks && !whole.int8UsesRowBlocks)
+            let expected = try whole.logits(batch, keyMasks: masks)
+            #expect(try blocked.logits(batch, keyMasks: masks) == expected, "plan \(plan)")
+            #expect(try blocked.logits(batch, keyMasks: masks, workers: 2) == whole.logits(batch, keyMasks: masks, workers: 2),
+                    "plan \(plan), 2 workers")
+        }
+    }
+
+    /// fp32 → bf16 in place: round to nearest, ties to even, in the AVX-512 body and the scalar tail.
+    @Test func bf16RoundsToNearestEven() {
+        var row: [Float] = [1, 1.00390625, 1.01171875, -2.5, 0, -0.0, 3.0e38, 1e-40]
+        var seed: UInt64 = 3
+        for _ in 0..<29 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            row.append(Float(Int64(bitPattern: seed >> 11) % 200_001 - 100_000) / 977)
+        }
+        let original = row
+        row.withUnsafeMutableBufferPointer { lingua_to_bf16_in_place($0.baseAddress!, 1, original.count, original.count, 1) }
+        let codes = row.withUnsafeBytes { Array($0.bindMemory(to: UInt16.self).prefix(original.count)) }
+        #expect(Array(codes.prefix(4)) == [0x3F80, 0x3F80, 0x3F82, 0xC020])
+        for (x, code) in zip(original, codes) {
+            let back = Float(bitPattern: UInt32(code) << 16)
+            let down = Float(bitPattern: x.bitPattern & 0xFFFF_0000), up = Float(bitPattern: (x.bitPattern & 0xFFFF_0000) + 0x1_0000)
+            let best = min(abs(x - down), abs(x - up))
+            #expect(abs(x - back) == best, "\(x) → \(back)")
+            if abs(x - down) == abs(x - up) { #expect(code & 1 == 0, "tie of \(x) goes to even") }
+        }
+    }
+
+    /// `attn_bf16`: attention through bf16 matmuls moves the int8 logits only a little, really runs,
+    /// and gives the same numbers for every worker count.
+    @Test(arguments: ["tiny-bert", "tiny-xlmr"])
+    func bf16AttentionStaysCloseToInt8(model: String) throws {
+        let classifier = try TokenClassifier.load(directory: model == "tiny-bert" ? FixturePaths.tinyBERT : FixturePaths.tinyXLMR)
+        let fixtures = try EncoderFixture.load(model)
+        let batch = fixtures.map(\.input_ids), masks = fixtures.map(\.keyMask)
+        let int8 = classifier.quantized(), bf16 = classifier.quantized(Int8Plan(bf16Attention: true))
+        let expected = try int8.logits(batch, keyMasks: masks), got = try bf16.logits(batch, keyMasks: masks)
+        let spread = expected.flatMap { $0 }.map(abs).max() ?? 0
+        let worst = zip(expected, got).map { maxAbsDifference($0, $1) }.max() ?? 0
+        #expect(worst > 0, "bf16 attention really ran")
+        #expect(worst <= 0.05 * max(spread, 1), "worst logit change \(worst) (largest logit \(spread))")
+        let spreadOverWorkers = try bf16.logits(batch, keyMasks: masks, workers: 2)
+        for index in batch.indices {
+            let alone = try bf16.logits([batch[index]], keyMasks: [masks[index]])[0]
+            #expect(maxAbsDifference(spreadOverWorkers[index], alone) <= 1e-4)
+        }
     }
 }
