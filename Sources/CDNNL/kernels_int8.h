@@ -149,12 +149,12 @@ static inline uint16_t lingua_bf16_1(float x) {
 }
 
 #if defined(__x86_64__)
-LINGUA_AVX512 static inline void lingua_to_bf16_avx512(float *p, long rows, long n, long ld, float scale) {
+LINGUA_AVX512 static inline void lingua_to_bf16_avx512(const float *p, float *dst, long rows, long n, long ld, float scale) {
     __m512 vs = _mm512_set1_ps(scale);
     __m512i bias = _mm512_set1_epi32(0x7FFF), one = _mm512_set1_epi32(1);
     for (long row = 0; row < rows; row++) {
-        float *pr = p + row * ld;
-        uint16_t *out = (uint16_t *)pr;
+        const float *pr = p + row * ld;
+        uint16_t *out = (uint16_t *)(dst + row * ld);
         long i = 0;
         for (; i + 16 <= n; i += 16) {
             __m512i bits = _mm512_castps_si512(_mm512_mul_ps(_mm512_loadu_ps(pr + i), vs));
@@ -169,20 +169,26 @@ LINGUA_AVX512 static inline void lingua_to_bf16_avx512(float *p, long rows, long
 }
 #endif
 
-/// In place, per row of `rows` rows (row stride `ld` floats): the first n floats × scale, rounded to
-/// bf16 (nearest even), written as n bf16 values at the start of the same row (row stride 2·ld in bf16).
-static inline void lingua_to_bf16_in_place(float *p, long rows, long n, long ld, float scale) {
+/// Per row of `rows` rows (row stride `ld` floats): the first n floats of `p` × scale, rounded to bf16
+/// (nearest even), written as n bf16 values at the start of the same row of `dst` (row stride 2·ld in
+/// bf16). `dst` may be `p` (each row's bf16 values land on floats already read).
+static inline void lingua_to_bf16(const float *p, float *dst, long rows, long n, long ld, float scale) {
 #if defined(__x86_64__)
-    if (LINGUA_HAS_AVX512()) { lingua_to_bf16_avx512(p, rows, n, ld, scale); return; }
+    if (LINGUA_HAS_AVX512()) { lingua_to_bf16_avx512(p, dst, rows, n, ld, scale); return; }
 #endif
     for (long row = 0; row < rows; row++) {
-        float *pr = p + row * ld;
-        uint16_t *out = (uint16_t *)pr;
+        const float *pr = p + row * ld;
+        uint16_t *out = (uint16_t *)(dst + row * ld);
         for (long i = 0; i < n; i++) {
             float x; memcpy(&x, pr + i, 4);
             uint16_t b = lingua_bf16_1(x * scale); memcpy(out + i, &b, 2);
         }
     }
+}
+
+/// `lingua_to_bf16` with `dst` = `p`.
+static inline void lingua_to_bf16_in_place(float *p, long rows, long n, long ld, float scale) {
+    lingua_to_bf16(p, p, rows, n, ld, scale);
 }
 
 // MARK: fused epilogues

@@ -174,7 +174,7 @@ extension TokenClassifier {
 
             // Self-attention per sequence at its own length (no padding; masked keys get no weight),
             // in blocks of 256 query rows so that a block of scores stays in L2 between QKᵀ, softmax and ·V.
-            let bf16Attention = try int8Bf16Attention(pack, maskedKeys: maskedKeys, scratch: s)
+            let bf16Attention = try int8Bf16Attention(pack, maskedKeys: maskedKeys, keys: keys, values: values, scratch: s)
             var offset = 0
             for (i, ids) in pack.enumerated() where !bf16Attention {
                 let n = ids.count

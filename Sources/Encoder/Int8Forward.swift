@@ -92,15 +92,17 @@ extension TokenClassifier {
     /// The self-attention of an `attn_bf16` plan, in place of the fp32 loop in `encode`: Q (times
     /// 1/√d), K and V rounded to bf16 in their own buffers, QKᵀ and P·V as bf16 matmuls with fp32
     /// accumulation, masking and softmax in fp32, per sequence and head in blocks of `attentionBlock`
-    /// query rows. Overwrites `scratch.q/k/v`. Returns false, having done nothing, without such a plan
-    /// or when the scratch keeps every layer's keys and values for refinement (they must stay fp32).
-    func int8Bf16Attention(_ pack: [[Int32]], maskedKeys: [[Int]], scratch s: Scratch) throws -> Bool {
-        guard let kernels = int8?.bf16Attention, let pool = int8?.workspaces, s.keyValues == nil else { return false }
+    /// query rows. Overwrites `scratch.q/k/v`; `keys` and `values` (this layer's, in the refinement cache
+    /// when there is one, else `scratch.k/v`) are read, so a cache keeps its fp32 values. Returns false,
+    /// having done nothing, without such a plan.
+    func int8Bf16Attention(_ pack: [[Int32]], maskedKeys: [[Int]], keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+                           scratch s: Scratch) throws -> Bool {
+        guard let kernels = int8?.bf16Attention, let pool = int8?.workspaces else { return false }
         let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
         let tokens = pack.reduce(0) { $0 + $1.count }
         lingua_to_bf16_in_place(s.q, tokens, h, h, 1 / Float(dh).squareRoot())
-        lingua_to_bf16_in_place(s.k, tokens, h, h, 1)
-        lingua_to_bf16_in_place(s.v, tokens, h, h, 1)
+        lingua_to_bf16(keys, s.k, tokens, h, h, 1)
+        lingua_to_bf16(values, s.v, tokens, h, h, 1)
         // bf16 rows keep the fp32 row stride in bytes: 2h bf16 elements (2 bytes each) per token.
         let q = UnsafeRawPointer(s.q), k = UnsafeRawPointer(s.k), v = UnsafeRawPointer(s.v)
         let work = try pool.take()

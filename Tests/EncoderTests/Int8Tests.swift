@@ -138,6 +138,11 @@ import TestSupport
         let p8 = try int8.keepProbabilities(batch, keyMasks: masks)
         let all = try int8.keepProbabilities(batch, keyMasks: masks, refine: { _, row in Array(row.indices) })
         for (a, b) in zip(p32, all) { #expect(maxAbsDifference(a, b) <= 2e-6) }
+        // With bf16 attention in the int8 pass the cached keys and values stay fp32.
+        let bf16 = classifier.quantized(try Int8Plan(parsing: "attn_bf16"))
+        let allBf16 = try bf16.keepProbabilities(batch, keyMasks: masks, refine: { _, row in Array(row.indices) })
+        for (a, b) in zip(p32, allBf16) { #expect(maxAbsDifference(a, b) <= 2e-6) }
+        #expect(try bf16.keepProbabilities(batch, keyMasks: masks, refine: { _, _ in [] }) == bf16.keepProbabilities(batch, keyMasks: masks))
 
         // Every third position, chosen from the int8 row the selector is handed (it must be the int8 one).
         let some = try int8.keepProbabilities(batch, keyMasks: masks, workers: 2, refine: { index, row in
