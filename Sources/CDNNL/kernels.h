@@ -77,6 +77,27 @@ LINGUA_AVX512 static inline __m512 lingua_exp16(__m512 input) {
     return _mm512_mask_blend_ps(under, _mm512_mul_ps(p, scale), _mm512_setzero_ps());
 }
 
+/// `lingua_exp16` for inputs ≤ 0 (or NaN), the only ones softmax (x - max) and GELU (-z²) pass: the same
+/// bits with fewer instructions (no upper clamp; `scalef` multiplies by 2^n and zeroes the underflow lanes
+/// in one step, exactly as building 2^n from its exponent bits and multiplying does for n ≥ -126).
+LINGUA_AVX512 static inline __m512 lingua_exp16_nonpositive(__m512 input) {
+    __m512 x = _mm512_max_ps(_mm512_set1_ps(-87.33654f), input);
+    __m512 magic = _mm512_set1_ps(12582912.0f);
+    __m512 shifted = _mm512_add_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)), magic);
+    __m512 n = _mm512_sub_ps(shifted, magic);
+    __m512 r = _mm512_sub_ps(x, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f)));
+    r = _mm512_sub_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(-2.12194440e-4f)));
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(p, _mm512_mul_ps(r, r)), r), _mm512_set1_ps(1.0f));
+    __mmask16 kept = _mm512_cmp_ps_mask(input, _mm512_set1_ps(-87.33654f), _CMP_NLT_UQ);
+    return _mm512_maskz_scalef_ps(kept, p, n);
+}
+
 LINGUA_AVX512 static inline __m512 lingua_gelu16(__m512 x) {
     __m512 z = _mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752440f));
     __m512 a = _mm512_abs_ps(z);
@@ -87,7 +108,7 @@ LINGUA_AVX512 static inline __m512 lingua_gelu16(__m512 x) {
     r = _mm512_add_ps(_mm512_mul_ps(r, t), _mm512_set1_ps(-0.284496736f));
     r = _mm512_add_ps(_mm512_mul_ps(r, t), _mm512_set1_ps(0.254829592f));
     __m512 nz2 = _mm512_sub_ps(_mm512_setzero_ps(), _mm512_mul_ps(z, z));
-    __m512 y = _mm512_sub_ps(one, _mm512_mul_ps(_mm512_mul_ps(lingua_exp16(nz2), t), r));
+    __m512 y = _mm512_sub_ps(one, _mm512_mul_ps(_mm512_mul_ps(lingua_exp16_nonpositive(nz2), t), r));
     __mmask16 negative = _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ);
     __m512 erf = _mm512_mask_sub_ps(y, negative, _mm512_setzero_ps(), y);
     return _mm512_mul_ps(_mm512_mul_ps(x, _mm512_set1_ps(0.5f)), _mm512_add_ps(one, erf));
@@ -182,12 +203,12 @@ LINGUA_AVX512 static inline void lingua_softmax_avx512(float *p, long rows, long
         __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(vm));
         __m512 acc = _mm512_setzero_ps();
         for (long i = 0; i < full; i += 16) {
-            __m512 e = lingua_exp16(_mm512_sub_ps(_mm512_loadu_ps(pr + i), m));
+            __m512 e = lingua_exp16_nonpositive(_mm512_sub_ps(_mm512_loadu_ps(pr + i), m));
             _mm512_storeu_ps(pr + i, e);
             acc = _mm512_add_ps(acc, e);
         }
         if (tail) {
-            __m512 e = lingua_exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, pr + full), m));
+            __m512 e = lingua_exp16_nonpositive(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, pr + full), m));
             e = _mm512_maskz_mov_ps(tail, e);
             _mm512_mask_storeu_ps(pr + full, tail, e);
             acc = _mm512_add_ps(acc, e);
