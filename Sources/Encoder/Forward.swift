@@ -35,11 +35,6 @@ final class Scratch {
             throw EncoderError(.io, "cannot allocate \(byteCount) bytes of scratch memory")
         }
         base = memory
-        #if os(Linux)
-        // Transparent huge pages where the system allows them on request (fewer TLB misses in the
-        // GEMM packing and the row kernels over these tens of megabytes); a hint, so failure is ignored.
-        _ = madvise(memory, byteCount, 14 /* MADV_HUGEPAGE */)
-        #endif
         var offset = 0
         let starts = padded.map { size -> UnsafeMutableRawPointer in
             defer { offset += size }
