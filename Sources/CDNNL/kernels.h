@@ -1,8 +1,8 @@
 // Element-wise and row-wise kernels of the encoder's forward pass, written with AVX-512 intrinsics
 // (the Swift package builds for the baseline x86-64 target, so Swift SIMD code stays 4-wide SSE).
 // Each kernel checks the CPU once per call and falls back to plain C with the same formulas.
-// Formulas follow Encoder/Kernels.swift (Cephes expf, ATen's A&S erf); no FMA contraction, so the
-// AVX-512 and the scalar paths give the same bits for exp, erf and GELU.
+// Formulas: Cephes expf and ATen's A&S erf with explicit fused multiply-adds (fmaf in the scalar
+// paths), no implicit FMA contraction, so the AVX-512 and the scalar paths give the same bits.
 #ifndef LINGUA_KERNELS_H
 #define LINGUA_KERNELS_H
 
@@ -41,15 +41,35 @@ static inline float lingua_exp1(float input) {
     return input < -87.33654f ? 0.0f : p * scale;
 }
 
+/// `lingua_exp1` for inputs ≤ 0 with the fused multiply-adds of `lingua_exp16_nonpositive` (same bits).
+static inline float lingua_exp1_nonpositive(float input) {
+    float x = input < -87.33654f ? -87.33654f : input;
+    const float magic = 12582912.0f;
+    float shifted = fmaf(x, 1.44269504088896341f, magic);
+    float n = shifted - magic;
+    float r = fmaf(-n, 0.693359375f, x);
+    r = fmaf(-n, -2.12194440e-4f, r);
+    float p = 1.9875691500e-4f;
+    p = fmaf(p, r, 1.3981999507e-3f);
+    p = fmaf(p, r, 8.3334519073e-3f);
+    p = fmaf(p, r, 4.1665795894e-2f);
+    p = fmaf(p, r, 1.6666665459e-1f);
+    p = fmaf(p, r, 5.0000001201e-1f);
+    p = fmaf(p, r * r, r) + 1.0f;
+    return input < -87.33654f ? 0.0f : ldexpf(p, (int)n);
+}
+
+/// Exact GELU, 0.5·x·(1 + erf(x/√2)), with ATen's erf (A&S 7.1.26, fused multiply-adds as in its
+/// AVX-512 Vectorized<float>::erf); same bits as `lingua_gelu16`.
 static inline float lingua_gelu1(float x) {
     float z = x * 0.70710678118654752440f;
     float a = z < 0 ? -z : z;
-    float t = 1.0f / (0.3275911f * a + 1.0f);
-    float r = 1.061405429f * t + -1.453152027f;
-    r = r * t + 1.421413741f;
-    r = r * t + -0.284496736f;
-    r = r * t + 0.254829592f;
-    float y = 1.0f - (lingua_exp1(-(z * z)) * t) * r;
+    float t = 1.0f / fmaf(0.3275911f, a, 1.0f);
+    float r = fmaf(1.061405429f, t, -1.453152027f);
+    r = fmaf(r, t, 1.421413741f);
+    r = fmaf(r, t, -0.284496736f);
+    r = fmaf(r, t, 0.254829592f);
+    float y = fmaf(-(lingua_exp1_nonpositive(-(z * z)) * t), r, 1.0f);
     float erf = z < 0 ? -y : y;
     return (x * 0.5f) * (1.0f + erf);
 }
@@ -77,17 +97,38 @@ LINGUA_AVX512 static inline __m512 lingua_exp16(__m512 input) {
     return _mm512_mask_blend_ps(under, _mm512_mul_ps(p, scale), _mm512_setzero_ps());
 }
 
+/// Cephes expf for inputs ≤ 0 (or NaN), the only ones softmax (x - max) and GELU (-z²) pass, with
+/// fused multiply-adds (as ATen's own vectorised erf uses them): no upper clamp, and `scalef` multiplies
+/// by 2^n and zeroes the underflow lanes in one step. Same as `lingua_exp1_nonpositive` bit for bit.
+LINGUA_AVX512 static inline __m512 lingua_exp16_nonpositive(__m512 input) {
+    __m512 x = _mm512_max_ps(_mm512_set1_ps(-87.33654f), input);
+    __m512 magic = _mm512_set1_ps(12582912.0f);
+    __m512 shifted = _mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), magic);
+    __m512 n = _mm512_sub_ps(shifted, magic);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.0f));
+    __mmask16 kept = _mm512_cmp_ps_mask(input, _mm512_set1_ps(-87.33654f), _CMP_NLT_UQ);
+    return _mm512_maskz_scalef_ps(kept, p, n);
+}
+
 LINGUA_AVX512 static inline __m512 lingua_gelu16(__m512 x) {
     __m512 z = _mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752440f));
     __m512 a = _mm512_abs_ps(z);
     __m512 one = _mm512_set1_ps(1.0f);
-    __m512 t = _mm512_div_ps(one, _mm512_add_ps(_mm512_mul_ps(_mm512_set1_ps(0.3275911f), a), one));
-    __m512 r = _mm512_add_ps(_mm512_mul_ps(_mm512_set1_ps(1.061405429f), t), _mm512_set1_ps(-1.453152027f));
-    r = _mm512_add_ps(_mm512_mul_ps(r, t), _mm512_set1_ps(1.421413741f));
-    r = _mm512_add_ps(_mm512_mul_ps(r, t), _mm512_set1_ps(-0.284496736f));
-    r = _mm512_add_ps(_mm512_mul_ps(r, t), _mm512_set1_ps(0.254829592f));
+    __m512 t = _mm512_div_ps(one, _mm512_fmadd_ps(_mm512_set1_ps(0.3275911f), a, one));
+    __m512 r = _mm512_fmadd_ps(_mm512_set1_ps(1.061405429f), t, _mm512_set1_ps(-1.453152027f));
+    r = _mm512_fmadd_ps(r, t, _mm512_set1_ps(1.421413741f));
+    r = _mm512_fmadd_ps(r, t, _mm512_set1_ps(-0.284496736f));
+    r = _mm512_fmadd_ps(r, t, _mm512_set1_ps(0.254829592f));
     __m512 nz2 = _mm512_sub_ps(_mm512_setzero_ps(), _mm512_mul_ps(z, z));
-    __m512 y = _mm512_sub_ps(one, _mm512_mul_ps(_mm512_mul_ps(lingua_exp16(nz2), t), r));
+    __m512 y = _mm512_fnmadd_ps(_mm512_mul_ps(lingua_exp16_nonpositive(nz2), t), r, one);
     __mmask16 negative = _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ);
     __m512 erf = _mm512_mask_sub_ps(y, negative, _mm512_setzero_ps(), y);
     return _mm512_mul_ps(_mm512_mul_ps(x, _mm512_set1_ps(0.5f)), _mm512_add_ps(one, erf));
@@ -182,12 +223,12 @@ LINGUA_AVX512 static inline void lingua_softmax_avx512(float *p, long rows, long
         __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(vm));
         __m512 acc = _mm512_setzero_ps();
         for (long i = 0; i < full; i += 16) {
-            __m512 e = lingua_exp16(_mm512_sub_ps(_mm512_loadu_ps(pr + i), m));
+            __m512 e = lingua_exp16_nonpositive(_mm512_sub_ps(_mm512_loadu_ps(pr + i), m));
             _mm512_storeu_ps(pr + i, e);
             acc = _mm512_add_ps(acc, e);
         }
         if (tail) {
-            __m512 e = lingua_exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, pr + full), m));
+            __m512 e = lingua_exp16_nonpositive(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, pr + full), m));
             e = _mm512_maskz_mov_ps(tail, e);
             _mm512_mask_storeu_ps(pr + full, tail, e);
             acc = _mm512_add_ps(acc, e);
@@ -331,7 +372,7 @@ static inline void lingua_softmax_rows(float *p, long rows, long n) {
         float *pr = p + row * n;
         float m = -INFINITY, total = 0;
         for (long i = 0; i < n; i++) if (pr[i] > m) m = pr[i];
-        for (long i = 0; i < n; i++) { pr[i] = lingua_exp1(pr[i] - m); total += pr[i]; }
+        for (long i = 0; i < n; i++) { pr[i] = lingua_exp1_nonpositive(pr[i] - m); total += pr[i]; }
         float inv = 1.0f / total;
         for (long i = 0; i < n; i++) pr[i] *= inv;
     }

@@ -27,6 +27,30 @@ struct LayerWeights: Sendable {
     let query, queryBias, key, keyBias, value, valueBias: WeightTensor
     let attentionOut, attentionOutBias, attentionNorm, attentionNormBias: WeightTensor
     let intermediate, intermediateBias, output, outputBias, outputNorm, outputNormBias: WeightTensor
+    /// attentionOutBias + attentionOut · valueBias (computed in double, rounded once): the fp32 path
+    /// adds this instead of adding the value bias to every row of V, since each softmax row sums to 1
+    /// (Σⱼ pᵢⱼ (vⱼ + b) = Σⱼ pᵢⱼ vⱼ + b). Equal up to float rounding.
+    let attentionOutBiasWithValueBias: WeightTensor
+
+    init(query: WeightTensor, queryBias: WeightTensor, key: WeightTensor, keyBias: WeightTensor,
+         value: WeightTensor, valueBias: WeightTensor, attentionOut: WeightTensor, attentionOutBias: WeightTensor,
+         attentionNorm: WeightTensor, attentionNormBias: WeightTensor, intermediate: WeightTensor,
+         intermediateBias: WeightTensor, output: WeightTensor, outputBias: WeightTensor, outputNorm: WeightTensor,
+         outputNormBias: WeightTensor) {
+        (self.query, self.queryBias, self.key, self.keyBias, self.value, self.valueBias) = (query, queryBias, key, keyBias, value, valueBias)
+        (self.attentionOut, self.attentionOutBias, self.attentionNorm, self.attentionNormBias) = (attentionOut, attentionOutBias, attentionNorm, attentionNormBias)
+        (self.intermediate, self.intermediateBias, self.output, self.outputBias) = (intermediate, intermediateBias, output, outputBias)
+        (self.outputNorm, self.outputNormBias) = (outputNorm, outputNormBias)
+        let n = attentionOut.shape[0], k = attentionOut.shape[1]
+        let folded = FloatStorage(count: n)
+        for o in 0..<n {
+            let row = attentionOut.pointer + o * k
+            var total = Double(attentionOutBias.pointer[o])
+            for i in 0..<k { total += Double(row[i]) * Double(valueBias.pointer[i]) }
+            folded.pointer[o] = Float(total)
+        }
+        attentionOutBiasWithValueBias = WeightTensor(pointer: folded.pointer, shape: [n], owner: folded)
+    }
 }
 
 /// Every tensor the BERT / XLM-RoBERTa token-classification forward pass reads, resolved by name

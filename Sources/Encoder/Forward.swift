@@ -164,12 +164,17 @@ extension TokenClassifier {
         for (index, layer) in w.layers.enumerated() {
             let q8 = int8?.layers[index]
             let keys = s.keys(layer: index, hidden: h, value: false), values = s.keys(layer: index, hidden: h, value: true)
+            // Query/key/value and the attention output all in fp32 (always, without an int8 plan).
+            let fp32 = q8?.qkv == nil && q8?.attentionOutput == nil
             if let qkv = q8?.qkv {
                 try int8Linear(s.hidden, tokens: tokens, weight: qkv, outputs: [s.q, keys, values], scratch: s)
             } else {
+                // With the whole attention in fp32 the key bias is left out (it adds qᵢ·b to every score of row i,
+                // which softmax cancels) and the value bias rides on the attention-output bias
+                // (`attentionOutBiasWithValueBias`); both equal PyTorch's result up to float rounding.
                 try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.query, bias: layer.queryBias, out: s.q, outFeatures: h)
-                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.key, bias: layer.keyBias, out: keys, outFeatures: h)
-                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.value, bias: layer.valueBias, out: values, outFeatures: h)
+                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.key, bias: fp32 ? nil : layer.keyBias, out: keys, outFeatures: h)
+                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.value, bias: fp32 ? nil : layer.valueBias, out: values, outFeatures: h)
             }
 
             // Self-attention per sequence at its own length (no padding; masked keys get no weight),
@@ -203,7 +208,8 @@ extension TokenClassifier {
                 try linear(s.context, tokens: tokens, inFeatures: h, weight: layer.attentionOut, bias: nil,
                            out: s.q, outFeatures: h)
             }
-            Kernels.layerNorm(s.q, bias: q8?.attentionOutput == nil ? layer.attentionOutBias.pointer : nil, residual: s.hidden, rows: tokens, columns: h, gamma: layer.attentionNorm.pointer,
+            let attentionOutBias = fp32 ? layer.attentionOutBiasWithValueBias : layer.attentionOutBias
+            Kernels.layerNorm(s.q, bias: q8?.attentionOutput == nil ? attentionOutBias.pointer : nil, residual: s.hidden, rows: tokens, columns: h, gamma: layer.attentionNorm.pointer,
                               beta: layer.attentionNormBias.pointer, eps: config.layerNormEps, out: s.hidden)
 
             if let intermediate = q8?.intermediate {

@@ -86,9 +86,13 @@ extension TokenClassifier {
                           beta: w.embeddingNormBias.pointer, eps: eps, out: hidden)
         let scale = 1 / Float(dh).squareRoot()
         for (index, layer) in w.layers.enumerated() {
+            // The bias convention of the cached keys and values (`encode`): on a layer whose attention the
+            // plan keeps all in fp32, no key bias and the value bias folded into the attention-output bias.
+            let q8 = int8?.layers[index]
+            let fp32Attention = q8?.qkv == nil && q8?.attentionOutput == nil
             try linear(hidden, tokens: m, inFeatures: h, weight: layer.query, bias: layer.queryBias, out: q, outFeatures: h)
-            try linear(hidden, tokens: m, inFeatures: h, weight: layer.key, bias: layer.keyBias, out: k, outFeatures: h)
-            try linear(hidden, tokens: m, inFeatures: h, weight: layer.value, bias: layer.valueBias, out: v, outFeatures: h)
+            try linear(hidden, tokens: m, inFeatures: h, weight: layer.key, bias: fp32Attention ? nil : layer.keyBias, out: k, outFeatures: h)
+            try linear(hidden, tokens: m, inFeatures: h, weight: layer.value, bias: fp32Attention ? nil : layer.valueBias, out: v, outFeatures: h)
             let keys = s.keys(layer: index, hidden: h, value: false), values = s.keys(layer: index, hidden: h, value: true)
             for (row, packRow) in packRows.enumerated() {
                 (keys + packRow * h).update(from: k + row * h, count: h)
@@ -112,7 +116,8 @@ extension TokenClassifier {
                 }
             }
             try linear(context, tokens: m, inFeatures: h, weight: layer.attentionOut, bias: nil, out: out, outFeatures: h)
-            Kernels.layerNorm(out, bias: layer.attentionOutBias.pointer, residual: hidden, rows: m, columns: h,
+            let attentionOutBias = fp32Attention ? layer.attentionOutBiasWithValueBias : layer.attentionOutBias
+            Kernels.layerNorm(out, bias: attentionOutBias.pointer, residual: hidden, rows: m, columns: h,
                               gamma: layer.attentionNorm.pointer, beta: layer.attentionNormBias.pointer, eps: eps, out: hidden)
             try linear(hidden, tokens: m, inFeatures: h, weight: layer.intermediate, bias: nil, out: inner, outFeatures: innerSize)
             Kernels.biasGelu(inner, rows: m, columns: innerSize, bias: layer.intermediateBias.pointer)

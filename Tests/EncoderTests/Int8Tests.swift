@@ -138,6 +138,10 @@ import TestSupport
         let p8 = try int8.keepProbabilities(batch, keyMasks: masks)
         let all = try int8.keepProbabilities(batch, keyMasks: masks, refine: { _, row in Array(row.indices) })
         for (a, b) in zip(p32, all) { #expect(maxAbsDifference(a, b) <= 2e-6) }
+        // A plan keeping a layer's attention in fp32 caches its keys and values with fp32's bias convention.
+        let mixed = classifier.quantized(Int8Plan(fp32Parts: [.qkv, .attentionOutput]))
+        let allMixed = try mixed.keepProbabilities(batch, keyMasks: masks, refine: { _, row in Array(row.indices) })
+        for (a, b) in zip(p32, allMixed) { #expect(maxAbsDifference(a, b) <= 2e-6) }
         // With bf16 attention in the int8 pass the cached keys and values stay fp32.
         let bf16 = classifier.quantized(try Int8Plan(parsing: "attn_bf16"))
         let allBf16 = try bf16.keepProbabilities(batch, keyMasks: masks, refine: { _, row in Array(row.indices) })
