@@ -179,9 +179,10 @@ extension TokenClassifier {
 
             // Self-attention per sequence at its own length (no padding; masked keys get no weight),
             // in blocks of 256 query rows so that a block of scores stays in L2 between QKᵀ, softmax and ·V.
-            let bf16Attention = try int8Bf16Attention(pack, maskedKeys: maskedKeys, keys: keys, values: values, scratch: s)
+            let lowPrecisionAttention = try int8Bf16Attention(pack, maskedKeys: maskedKeys, keys: keys, values: values, scratch: s)
+                || int8QuantizedAttention(pack, maskedKeys: maskedKeys, keys: keys, values: values, scratch: s)
             var offset = 0
-            for (i, ids) in pack.enumerated() where !bf16Attention {
+            for (i, ids) in pack.enumerated() where !lowPrecisionAttention {
                 let n = ids.count
                 for head in 0..<heads {
                     let column = offset * h + head * dh

@@ -97,7 +97,8 @@ extension TokenClassifier {
     /// having done nothing, without such a plan.
     func int8Bf16Attention(_ pack: [[Int32]], maskedKeys: [[Int]], keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
                            scratch s: Scratch) throws -> Bool {
-        guard let kernels = int8?.bf16Attention, let pool = int8?.workspaces else { return false }
+        guard let plan = int8?.plan, plan.bf16Attention, !plan.int8Attention,
+              let kernels = int8?.attentionMatmuls, let pool = int8?.workspaces else { return false }
         let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
         let tokens = pack.reduce(0) { $0 + $1.count }
         lingua_to_bf16_in_place(s.q, tokens, h, h, 1 / Float(dh).squareRoot())

@@ -1,0 +1,98 @@
+import CDNNL
+import Foundation
+
+/// Where the codes and scales of an `attn_int8` self-attention sit in `Scratch.inner` (free while a
+/// layer's attention runs: only the feed-forward block writes it), as byte offsets, 64-byte aligned.
+struct Int8AttentionLayout {
+    let queryCodes, keyCodes, valueCodes, queryScales, queryZeros, keyScales, keySums, valueScales, rowScales, bytes: Int
+
+    init(tokens: Int, hidden: Int, heads: Int, blockRows: Int) {
+        var next = 0
+        func take(_ count: Int) -> Int {
+            defer { next += (count + 63) & ~63 }
+            return next
+        }
+        queryCodes = take(tokens * hidden)
+        keyCodes = take(tokens * hidden)
+        valueCodes = take(tokens * hidden)
+        queryScales = take(4 * tokens * heads)
+        queryZeros = take(4 * tokens * heads)
+        keyScales = take(4 * tokens * heads)
+        keySums = take(4 * tokens * heads)
+        valueScales = take(4 * hidden)
+        rowScales = take(4 * blockRows)
+        bytes = next
+    }
+}
+
+extension TokenClassifier {
+    /// The self-attention of an `attn_int8` plan, in place of the fp32 loop in `encode`, on VNNI:
+    /// - Q as u8 per token and head (asymmetric, `lingua_quantize_rows`), K as s8 per token and head
+    ///   (symmetric): QKᵀ as a u8·s8→s32 matmul, dequantised with both scales, Q's zero point and 1/√d;
+    /// - masking in fp32; softmax into u8 codes round(levels · exp(x − max)), normalised by their own sum;
+    /// - V as s8 per column of the sequence (symmetric): P·V as a u8·s8→s32 matmul, dequantised with the
+    ///   row's 1/Σ codes and the column scales.
+    /// Per sequence and head in blocks of `attentionBlock` query rows. `keys` and `values` (this layer's, in
+    /// the refinement cache when there is one) are only read, so a cache keeps its fp32 values; the codes
+    /// live in `scratch.inner`. Returns false, having done nothing, without such a plan.
+    func int8QuantizedAttention(_ pack: [[Int32]], maskedKeys: [[Int]], keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+                                scratch s: Scratch) throws -> Bool {
+        guard let plan = int8?.plan, plan.int8Attention, let kernels = int8?.attentionMatmuls, let pool = int8?.workspaces else {
+            return false
+        }
+        let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
+        let tokens = pack.reduce(0) { $0 + $1.count }
+        let levels = activationLevels
+        let layout = Int8AttentionLayout(tokens: tokens, hidden: h, heads: heads, blockRows: Self.attentionBlock)
+        let room = s.tokens * config.intermediateSize * MemoryLayout<Float>.stride
+        guard layout.bytes <= room else {
+            throw EncoderError(.invalidInput, "int8 attention needs \(layout.bytes) bytes of scratch, the feed-forward buffer has \(room)",
+                               item: "attn_int8")
+        }
+        let raw = UnsafeMutableRawPointer(s.inner)
+        let queryCodes = (raw + layout.queryCodes).assumingMemoryBound(to: UInt8.self)
+        let keyCodes = (raw + layout.keyCodes).assumingMemoryBound(to: Int8.self)
+        let valueCodes = (raw + layout.valueCodes).assumingMemoryBound(to: Int8.self)
+        let queryScales = (raw + layout.queryScales).assumingMemoryBound(to: Float.self)
+        let queryZeros = (raw + layout.queryZeros).assumingMemoryBound(to: Int32.self)
+        let keyScales = (raw + layout.keyScales).assumingMemoryBound(to: Float.self)
+        let keySums = (raw + layout.keySums).assumingMemoryBound(to: Int32.self)
+        let valueScales = (raw + layout.valueScales).assumingMemoryBound(to: Float.self)
+        let rowScales = (raw + layout.rowScales).assumingMemoryBound(to: Float.self)
+
+        // Q: [tokens·heads × dh] rows of dh values, codes in the same order, scales [token·heads + head].
+        lingua_quantize_rows(s.q, tokens * heads, dh, dh, queryCodes, queryScales, queryZeros, levels)
+        // K: codes [tokens × h], scales and sums head-major [head·tokens + token].
+        lingua_quantize_heads_s8(keys, tokens, heads, dh, h, keyCodes, keyScales, keySums)
+        let scale = 1 / Float(dh).squareRoot()
+        let work = try pool.take()
+        defer { pool.give(work) }
+        var offset = 0
+        for (i, ids) in pack.enumerated() {
+            let n = ids.count
+            lingua_quantize_columns_s8(values + offset * h, n, h, h, valueCodes + offset * h, h, valueScales)
+            for head in 0..<heads {
+                let keyColumn = head * tokens + offset
+                var first = 0
+                while first < n {
+                    let rows = min(Self.attentionBlock, n - first)
+                    let query = (offset + first) * h + head * dh
+                    let scores = try kernels.matmul(m: rows, n: n, k: dh, lda: h, kStride: 1, nStride: h, ldc: n, int8: true)
+                    try work.run(scores, a: queryCodes + query, b: keyCodes + offset * h + head * dh, c: s.scores)
+                    let queryRow = (offset + first) * heads + head
+                    lingua_attention_scores(s.scores, rows, n, n, queryScales + queryRow, queryZeros + queryRow, heads, scale,
+                                            keyScales + keyColumn, keySums + keyColumn)
+                    if !maskedKeys[i].isEmpty { Kernels.maskColumns(s.scores, rows: rows, columns: n, masked: maskedKeys[i]) }
+                    lingua_softmax_codes(s.scores, rows, n, n, levels, rowScales)
+                    // Probability codes keep the fp32 row stride: 4n bytes per row.
+                    let context = try kernels.matmul(m: rows, n: dh, k: n, lda: 4 * n, kStride: h, nStride: 1, ldc: h, int8: true)
+                    try work.run(context, a: s.scores, b: valueCodes + offset * h + head * dh, c: s.context + query)
+                    lingua_scale_products(s.context + query, rows, dh, h, rowScales, valueScales + head * dh)
+                    first += rows
+                }
+            }
+            offset += n
+        }
+        return true
+    }
+}
