@@ -17,8 +17,42 @@
 /// Keys: per token t and head, symmetric s8 codes of x[t][head·dh ..< (head+1)·dh] (row stride ld) into
 /// q[t][head·dh ...] (row stride heads·dh), scale = max|x| / 127 and Σ codes stored head-major:
 /// scales[head·tokens + t], sums[head·tokens + t] (a head's keys are then one contiguous column vector).
+#if defined(__x86_64__)
+LINGUA_AVX512 static inline void lingua_quantize_heads_s8_avx512(const float *x, long tokens, long heads, long dh, long ld,
+                                                                 int8_t *q, float *scales, int32_t *sums) {
+    __m512i lo = _mm512_set1_epi32(-127), hi = _mm512_set1_epi32(127);
+    for (long t = 0; t < tokens; t++) {
+        for (long head = 0; head < heads; head++) {
+            const float *px = x + t * ld + head * dh;
+            int8_t *pq = q + (t * heads + head) * dh;
+            __m512 big = _mm512_setzero_ps();
+            for (long i = 0; i < dh; i += 16) {
+                __mmask16 m = i + 16 <= dh ? (__mmask16)0xFFFF : (__mmask16)((1u << (dh - i)) - 1);
+                big = _mm512_max_ps(big, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, px + i)));
+            }
+            float largest = _mm512_reduce_max_ps(big);
+            float scale = largest > 0 ? largest / 127.0f : 1.0f;
+            __m512 inv = _mm512_set1_ps(1.0f / scale);
+            __m512i total = _mm512_setzero_si512();
+            for (long i = 0; i < dh; i += 16) {
+                __mmask16 m = i + 16 <= dh ? (__mmask16)0xFFFF : (__mmask16)((1u << (dh - i)) - 1);
+                __m512i v = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, px + i), inv));
+                v = _mm512_maskz_mov_epi32(m, _mm512_min_epi32(_mm512_max_epi32(v, lo), hi));
+                total = _mm512_add_epi32(total, v);
+                _mm512_mask_cvtepi32_storeu_epi8(pq + i, m, v);
+            }
+            scales[head * tokens + t] = scale;
+            sums[head * tokens + t] = _mm512_reduce_add_epi32(total);
+        }
+    }
+}
+#endif
+
 static inline void lingua_quantize_heads_s8(const float *x, long tokens, long heads, long dh, long ld,
                                             int8_t *q, float *scales, int32_t *sums) {
+#if defined(__x86_64__)
+    if (LINGUA_HAS_AVX512()) { lingua_quantize_heads_s8_avx512(x, tokens, heads, dh, ld, q, scales, sums); return; }
+#endif
     for (long t = 0; t < tokens; t++) {
         for (long head = 0; head < heads; head++) {
             float scale; int32_t sum;
@@ -73,89 +107,79 @@ static inline void lingua_quantize_columns_s8(const float *x, long rows, long n,
 }
 
 #if defined(__x86_64__)
-LINGUA_AVX512 static inline void lingua_attention_scores_avx512(void *c, long rows, long n, long ld, const float *rowScale,
-                                                                const int32_t *rowZero, long rowStride, float scale,
-                                                                const float *colScale, const int32_t *colSum) {
+LINGUA_AVX512 static inline void lingua_attention_softmax_codes_avx512(void *c, long rows, long n, long ld, const float *rowScale,
+                                                                       const int32_t *rowZero, long rowStride, float scale,
+                                                                       const float *colScale, const int32_t *colSum,
+                                                                       const float *colBias, int levels, float *codeScale) {
+    __m512 top = _mm512_set1_ps((float)levels);
     for (long row = 0; row < rows; row++) {
         int32_t *pc = (int32_t *)c + row * ld;
-        float *po = (float *)c + row * ld;
+        float *pf = (float *)c + row * ld;
+        uint8_t *out = (uint8_t *)pf;
         __m512i z = _mm512_set1_epi32(rowZero[row * rowStride]);
         __m512 s = _mm512_set1_ps(rowScale[row * rowStride] * scale);
+        __m512 vm = _mm512_set1_ps(-INFINITY);
         for (long j = 0; j < n; j += 16) {
             __mmask16 m = j + 16 <= n ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
             __m512i acc = _mm512_sub_epi32(_mm512_maskz_loadu_epi32(m, pc + j), _mm512_mullo_epi32(z, _mm512_maskz_loadu_epi32(m, colSum + j)));
-            _mm512_mask_storeu_ps(po + j, m, _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(acc), s), _mm512_maskz_loadu_ps(m, colScale + j)));
+            __m512 x = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(acc), s), _mm512_maskz_loadu_ps(m, colScale + j));
+            if (colBias) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(m, colBias + j));
+            _mm512_mask_storeu_ps(pf + j, m, x);
+            vm = _mm512_mask_max_ps(vm, m, vm, x);
         }
+        __m512 vmax = _mm512_set1_ps(_mm512_reduce_max_ps(vm));
+        __m512i total = _mm512_setzero_si512();
+        // The codes of floats j..j+15 land on bytes j..j+15, i.e. on floats ≤ j+3 already read.
+        for (long j = 0; j < n; j += 16) {
+            __mmask16 m = j + 16 <= n ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+            __m512 e = lingua_exp16_nonpositive(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, pf + j), vmax));
+            __m512i code = _mm512_maskz_mov_epi32(m, _mm512_cvtps_epi32(_mm512_mul_ps(e, top)));
+            total = _mm512_add_epi32(total, code);
+            _mm512_mask_cvtepi32_storeu_epi8(out + j, m, code);
+        }
+        codeScale[row] = 1.0f / (float)_mm512_reduce_add_epi32(total);
     }
 }
 #endif
 
-/// Scores in place: the int32 products c[i][j] (row stride ld) of u8 query codes and s8 key codes become
-/// floats (c[i][j] - rowZero[i·rowStride]·colSum[j]) · (rowScale[i·rowStride] · scale) · colScale[j].
-static inline void lingua_attention_scores(void *c, long rows, long n, long ld, const float *rowScale, const int32_t *rowZero,
-                                           long rowStride, float scale, const float *colScale, const int32_t *colSum) {
+/// Scores and softmax codes of one block, in place. Per row i of the int32 products c[rows × n] (row stride
+/// ld) of u8 query codes and s8 key codes: the score x[j] = (c[i][j] − rowZero[i·rowStride]·colSum[j]) ·
+/// (rowScale[i·rowStride] · scale) · colScale[j] (+ colBias[j] when not NULL: −FLT_MAX masks a key, as
+/// `Kernels.maskColumns` adds it), then code[j] = round(levels · exp(x[j] − max x)) (the largest is `levels`)
+/// written as n bytes at the start of the row, and codeScale[i] = 1 / Σ codes, so that the dequantised
+/// probabilities code · codeScale sum to 1.
+static inline void lingua_attention_softmax_codes(void *c, long rows, long n, long ld, const float *rowScale,
+                                                  const int32_t *rowZero, long rowStride, float scale, const float *colScale,
+                                                  const int32_t *colSum, const float *colBias, int levels, float *codeScale) {
+    if (n <= 0) return;
 #if defined(__x86_64__)
-    if (LINGUA_HAS_AVX512()) { lingua_attention_scores_avx512(c, rows, n, ld, rowScale, rowZero, rowStride, scale, colScale, colSum); return; }
+    if (LINGUA_HAS_AVX512()) {
+        lingua_attention_softmax_codes_avx512(c, rows, n, ld, rowScale, rowZero, rowStride, scale, colScale, colSum, colBias,
+                                              levels, codeScale);
+        return;
+    }
 #endif
     for (long row = 0; row < rows; row++) {
         int32_t *pc = (int32_t *)c + row * ld;
-        float *po = (float *)c + row * ld;
-        float s = rowScale[row * rowStride] * scale;
+        float *pf = (float *)c + row * ld;
+        uint8_t *out = (uint8_t *)pf;
+        float s = rowScale[row * rowStride] * scale, m = -INFINITY;
         int32_t z = rowZero[row * rowStride];
         for (long j = 0; j < n; j++) {
             int32_t v; memcpy(&v, pc + j, 4);
-            float f = (float)(v - z * colSum[j]) * s * colScale[j];
-            memcpy(po + j, &f, 4);
+            float x = (float)(v - z * colSum[j]) * s * colScale[j];
+            if (colBias) x += colBias[j];
+            memcpy(pf + j, &x, 4);
+            if (x > m) m = x;
         }
-    }
-}
-
-#if defined(__x86_64__)
-LINGUA_AVX512 static inline void lingua_softmax_codes_avx512(float *p, long rows, long n, long ld, int levels, float *rowScale) {
-    long full = n & ~15L;
-    __mmask16 tail = (__mmask16)((1u << (n - full)) - 1);
-    __m512 top = _mm512_set1_ps((float)levels);
-    for (long row = 0; row < rows; row++) {
-        float *pr = p + row * ld;
-        uint8_t *out = (uint8_t *)pr;
-        __m512 vm = _mm512_set1_ps(-INFINITY);
-        for (long i = 0; i < full; i += 16) vm = _mm512_max_ps(vm, _mm512_loadu_ps(pr + i));
-        if (tail) vm = _mm512_mask_max_ps(vm, tail, vm, _mm512_maskz_loadu_ps(tail, pr + full));
-        __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(vm));
-        __m512i total = _mm512_setzero_si512();
-        // The codes of floats i..i+15 land on bytes i..i+15, i.e. on floats ≤ i+3 already read.
-        for (long i = 0; i < n; i += 16) {
-            __mmask16 mask = i + 16 <= n ? (__mmask16)0xFFFF : tail;
-            __m512 e = lingua_exp16_nonpositive(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, pr + i), m));
-            __m512i code = _mm512_maskz_mov_epi32(mask, _mm512_cvtps_epi32(_mm512_mul_ps(e, top)));
-            total = _mm512_add_epi32(total, code);
-            _mm512_mask_cvtepi32_storeu_epi8(out + i, mask, code);
-        }
-        rowScale[row] = 1.0f / (float)_mm512_reduce_add_epi32(total);
-    }
-}
-#endif
-
-/// Softmax into u8 codes, in place: per row of p[rows × n] (row stride ld floats), code[j] =
-/// round(levels · exp(p[j] - max)) (the largest is `levels`) written as n bytes at the start of the row,
-/// and rowScale[row] = 1 / Σ codes, so that the dequantised probabilities code · rowScale sum to 1.
-static inline void lingua_softmax_codes(float *p, long rows, long n, long ld, int levels, float *rowScale) {
-    if (n <= 0) return;
-#if defined(__x86_64__)
-    if (LINGUA_HAS_AVX512()) { lingua_softmax_codes_avx512(p, rows, n, ld, levels, rowScale); return; }
-#endif
-    for (long row = 0; row < rows; row++) {
-        float *pr = p + row * ld;
-        uint8_t *out = (uint8_t *)pr;
-        float m = -INFINITY;
-        for (long i = 0; i < n; i++) if (pr[i] > m) m = pr[i];
         long total = 0;
-        for (long i = 0; i < n; i++) {
-            long code = lrintf(lingua_exp1_nonpositive(pr[i] - m) * (float)levels);
+        for (long j = 0; j < n; j++) {
+            float x; memcpy(&x, pf + j, 4);
+            long code = lrintf(lingua_exp1_nonpositive(x - m) * (float)levels);
             total += code;
-            out[i] = (uint8_t)code;
+            out[j] = (uint8_t)code;
         }
-        rowScale[row] = 1.0f / (float)total;
+        codeScale[row] = 1.0f / (float)total;
     }
 }
 

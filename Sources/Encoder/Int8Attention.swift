@@ -4,9 +4,9 @@ import Foundation
 /// Where the codes and scales of an `attn_int8` self-attention sit in `Scratch.inner` (free while a
 /// layer's attention runs: only the feed-forward block writes it), as byte offsets, 64-byte aligned.
 struct Int8AttentionLayout {
-    let queryCodes, keyCodes, valueCodes, queryScales, queryZeros, keyScales, keySums, valueScales, rowScales, bytes: Int
+    let queryCodes, keyCodes, valueCodes, queryScales, queryZeros, keyScales, keySums, valueScales, rowScales, maskBias, bytes: Int
 
-    init(tokens: Int, hidden: Int, heads: Int, blockRows: Int) {
+    init(tokens: Int, hidden: Int, heads: Int, blockRows: Int, longest: Int) {
         var next = 0
         func take(_ count: Int) -> Int {
             defer { next += (count + 63) & ~63 }
@@ -21,6 +21,7 @@ struct Int8AttentionLayout {
         keySums = take(4 * tokens * heads)
         valueScales = take(4 * hidden)
         rowScales = take(4 * blockRows)
+        maskBias = take(4 * longest)
         bytes = next
     }
 }
@@ -29,7 +30,8 @@ extension TokenClassifier {
     /// The self-attention of an `attn_int8` plan, in place of the fp32 loop in `encode`, on VNNI:
     /// - Q as u8 per token and head (asymmetric, `lingua_quantize_rows`), K as s8 per token and head
     ///   (symmetric): QKᵀ as a u8·s8→s32 matmul, dequantised with both scales, Q's zero point and 1/√d;
-    /// - masking in fp32; softmax into u8 codes round(levels · exp(x − max)), normalised by their own sum;
+    /// - masking in fp32 (fused with the dequantisation); softmax into u8 codes round(levels · exp(x − max)),
+///   normalised by their own sum;
     /// - V as s8 per column of the sequence (symmetric): P·V as a u8·s8→s32 matmul, dequantised with the
     ///   row's 1/Σ codes and the column scales.
     /// Per sequence and head in blocks of `attentionBlock` query rows. `keys` and `values` (this layer's, in
@@ -43,7 +45,8 @@ extension TokenClassifier {
         let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
         let tokens = pack.reduce(0) { $0 + $1.count }
         let levels = activationLevels
-        let layout = Int8AttentionLayout(tokens: tokens, hidden: h, heads: heads, blockRows: Self.attentionBlock)
+        let layout = Int8AttentionLayout(tokens: tokens, hidden: h, heads: heads, blockRows: Self.attentionBlock,
+                                          longest: pack.map(\.count).max() ?? 0)
         let room = s.tokens * config.intermediateSize * MemoryLayout<Float>.stride
         guard layout.bytes <= room else {
             throw EncoderError(.invalidInput, "int8 attention needs \(layout.bytes) bytes of scratch, the feed-forward buffer has \(room)",
@@ -71,6 +74,14 @@ extension TokenClassifier {
         for (i, ids) in pack.enumerated() {
             let n = ids.count
             lingua_quantize_columns_s8(values + offset * h, n, h, h, valueCodes + offset * h, h, valueScales)
+            // Masked keys: −FLT_MAX added to their scores (as `Kernels.maskColumns`).
+            var maskBias: UnsafeMutablePointer<Float>?
+            if !maskedKeys[i].isEmpty {
+                let bias = (raw + layout.maskBias).assumingMemoryBound(to: Float.self)
+                bias.initialize(repeating: 0, count: n)
+                for c in maskedKeys[i] { bias[c] = -Float.greatestFiniteMagnitude }
+                maskBias = bias
+            }
             for head in 0..<heads {
                 let keyColumn = head * tokens + offset
                 var first = 0
@@ -80,10 +91,8 @@ extension TokenClassifier {
                     let scores = try kernels.matmul(m: rows, n: n, k: dh, lda: h, kStride: 1, nStride: h, ldc: n, int8: true)
                     try work.run(scores, a: queryCodes + query, b: keyCodes + offset * h + head * dh, c: s.scores)
                     let queryRow = (offset + first) * heads + head
-                    lingua_attention_scores(s.scores, rows, n, n, queryScales + queryRow, queryZeros + queryRow, heads, scale,
-                                            keyScales + keyColumn, keySums + keyColumn)
-                    if !maskedKeys[i].isEmpty { Kernels.maskColumns(s.scores, rows: rows, columns: n, masked: maskedKeys[i]) }
-                    lingua_softmax_codes(s.scores, rows, n, n, levels, rowScales)
+                    lingua_attention_softmax_codes(s.scores, rows, n, n, queryScales + queryRow, queryZeros + queryRow, heads, scale,
+                                                   keyScales + keyColumn, keySums + keyColumn, maskBias, levels, rowScales)
                     // Probability codes keep the fp32 row stride: 4n bytes per row.
                     let context = try kernels.matmul(m: rows, n: dh, k: n, lda: 4 * n, kStride: h, nStride: 1, ldc: h, int8: true)
                     try work.run(context, a: s.scores, b: valueCodes + offset * h + head * dh, c: s.context + query)
