@@ -16,10 +16,10 @@
 
 /// Keys: per token t and head, symmetric s8 codes of x[t][head·dh ..< (head+1)·dh] (row stride ld) into
 /// q[t][head·dh ...] (row stride heads·dh), scale = max|x| / 127 and Σ codes stored head-major:
-/// scales[head·tokens + t], sums[head·tokens + t] (a head's keys are then one contiguous column vector).
+/// scales[head·stride + t], sums[head·stride + t] (a head's keys are then one contiguous column vector).
 #if defined(__x86_64__)
 LINGUA_AVX512 static inline void lingua_quantize_heads_s8_avx512(const float *x, long tokens, long heads, long dh, long ld,
-                                                                 int8_t *q, float *scales, int32_t *sums) {
+                                                                 int8_t *q, float *scales, int32_t *sums, long stride) {
     __m512i lo = _mm512_set1_epi32(-127), hi = _mm512_set1_epi32(127);
     for (long t = 0; t < tokens; t++) {
         for (long head = 0; head < heads; head++) {
@@ -41,24 +41,24 @@ LINGUA_AVX512 static inline void lingua_quantize_heads_s8_avx512(const float *x,
                 total = _mm512_add_epi32(total, v);
                 _mm512_mask_cvtepi32_storeu_epi8(pq + i, m, v);
             }
-            scales[head * tokens + t] = scale;
-            sums[head * tokens + t] = _mm512_reduce_add_epi32(total);
+            scales[head * stride + t] = scale;
+            sums[head * stride + t] = _mm512_reduce_add_epi32(total);
         }
     }
 }
 #endif
 
 static inline void lingua_quantize_heads_s8(const float *x, long tokens, long heads, long dh, long ld,
-                                            int8_t *q, float *scales, int32_t *sums) {
+                                            int8_t *q, float *scales, int32_t *sums, long stride) {
 #if defined(__x86_64__)
-    if (LINGUA_HAS_AVX512()) { lingua_quantize_heads_s8_avx512(x, tokens, heads, dh, ld, q, scales, sums); return; }
+    if (LINGUA_HAS_AVX512()) { lingua_quantize_heads_s8_avx512(x, tokens, heads, dh, ld, q, scales, sums, stride); return; }
 #endif
     for (long t = 0; t < tokens; t++) {
         for (long head = 0; head < heads; head++) {
             float scale; int32_t sum;
             lingua_quantize_weight_rows(x + t * ld + head * dh, 1, dh, q + (t * heads + head) * dh, &scale, &sum);
-            scales[head * tokens + t] = scale;
-            sums[head * tokens + t] = sum;
+            scales[head * stride + t] = scale;
+            sums[head * stride + t] = sum;
         }
     }
 }

@@ -21,8 +21,9 @@ extension TokenClassifier {
     /// quantised weight, then dequantisation plus bias, split column-wise into `outputs` (equal widths;
     /// the fused query/key/value weight fills three buffers). Runs in blocks of `Int8Weights.rowBlock`
     /// rows on the packed weights when they exist, else as one whole-pack `dnnl_gemm_u8s8s32`.
+    /// `afterRows(first, rows)` runs after each block's outputs are written (once for the whole pack without blocks).
     func int8Linear(_ input: UnsafePointer<Float>, tokens: Int, weight: QuantizedLinear,
-                    outputs: [UnsafeMutablePointer<Float>], scratch s: Scratch) throws {
+                    outputs: [UnsafeMutablePointer<Float>], scratch s: Scratch, afterRows: ((Int, Int) -> Void)? = nil) throws {
         let k = weight.inFeatures, n = weight.outFeatures, width = n / outputs.count
         guard let packed = weight.packed, let pool = int8?.workspaces else {
             guard let values = weight.values else {
@@ -35,6 +36,7 @@ extension TokenClassifier {
                 lingua_dequantize(s.accumulators + column, n, tokens, width, s.rowScales, s.rowZeros,
                                   weight.scales + column, weight.sums + column, weight.bias + column, out, width)
             }
+            afterRows?(0, tokens)
             return
         }
         let work = try pool.take()
@@ -50,6 +52,7 @@ extension TokenClassifier {
                                   weight.scales + column, weight.sums + column, weight.bias + column,
                                   out + first * width, width)
             }
+            afterRows?(first, rows)
             first += rows
         }
     }
