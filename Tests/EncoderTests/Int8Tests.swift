@@ -262,6 +262,11 @@ import TestSupport
         let error8 = zip(fp32, got).map { maxAbsDifference($0, $1) }.max() ?? 0
         let errorNone = zip(fp32, expected).map { maxAbsDifference($0, $1) }.max() ?? 0
         #expect(error8 <= 2 * errorNone + 0.01 * max(spread, 1), "against fp32: attn_int8 \(error8), plan none \(errorNone)")
+        // With the QKV projection in fp32 the attention quantises Q and K itself (no row-block hook).
+        let fp32QKV = try classifier.quantized(Int8Plan(fp32Parts: [.qkv])).logits(batch, keyMasks: masks)
+        let fp32QKVInt8Attention = try classifier.quantized(Int8Plan(fp32Parts: [.qkv], int8Attention: true)).logits(batch, keyMasks: masks)
+        let moved = zip(fp32QKV, fp32QKVInt8Attention).map { maxAbsDifference($0, $1) }.max() ?? 0
+        #expect(moved > 0 && moved <= 0.05 * max(spread, 1), "fp32 qkv: int8 attention moved logits by \(moved)")
         let spreadOverWorkers = try attention8.logits(batch, keyMasks: masks, workers: 2)
         for index in batch.indices {
             let alone = try attention8.logits([batch[index]], keyMasks: [masks[index]])[0]
