@@ -112,19 +112,22 @@ static inline dnnl_status_t lingua_int8_matmul_run(const lingua_int8_matmul *mm,
 
 // MARK: bf16 attention (opt-in)
 
-/// A bf16 matmul c[m × n] (f32, row stride ldc) = a[m × k] (bf16, row stride lda) · b[k × n], b given by
-/// its element strides (kStride, nStride) so that Kᵀ or V of one head is read in place.
-static inline dnnl_status_t lingua_bf16_matmul_create(dnnl_engine_t engine, long m, long n, long k, long lda,
-                                                      long kStride, long nStride, long ldc, lingua_int8_matmul *out) {
+/// A matmul c[m × n] (row stride ldc) = a[m × k] (row stride lda) · b[k × n], b given by its element strides
+/// (kStride, nStride) so that Kᵀ or V of one head is read in place; element types a_type, b_type, c_type
+/// (bf16·bf16 → f32 for `attn_bf16`, u8·s8 → s32 for `attn_int8`). Strides count elements of each type.
+static inline dnnl_status_t lingua_attention_matmul_create(dnnl_engine_t engine, long m, long n, long k, long lda,
+                                                           long kStride, long nStride, long ldc,
+                                                           dnnl_data_type_t a_type, dnnl_data_type_t b_type,
+                                                           dnnl_data_type_t c_type, lingua_int8_matmul *out) {
     lingua_int8_matmul mm;
     memset(&mm, 0, sizeof mm);
     mm.m = m; mm.n = n; mm.k = k;
     dnnl_dims_t a_dims = {m, k}, b_dims = {k, n}, c_dims = {m, n};
     dnnl_dims_t a_strides = {lda, 1}, b_strides = {kStride, nStride}, c_strides = {ldc, 1};
     dnnl_status_t status;
-    if ((status = dnnl_memory_desc_init_by_strides(&mm.src, 2, a_dims, dnnl_bf16, a_strides))) return status;
-    if ((status = dnnl_memory_desc_init_by_strides(&mm.weights, 2, b_dims, dnnl_bf16, b_strides))) return status;
-    if ((status = dnnl_memory_desc_init_by_strides(&mm.dst, 2, c_dims, dnnl_f32, c_strides))) return status;
+    if ((status = dnnl_memory_desc_init_by_strides(&mm.src, 2, a_dims, a_type, a_strides))) return status;
+    if ((status = dnnl_memory_desc_init_by_strides(&mm.weights, 2, b_dims, b_type, b_strides))) return status;
+    if ((status = dnnl_memory_desc_init_by_strides(&mm.dst, 2, c_dims, c_type, c_strides))) return status;
     dnnl_matmul_desc_t desc;
     if ((status = dnnl_matmul_desc_init(&desc, &mm.src, &mm.weights, NULL, &mm.dst))) return status;
     dnnl_primitive_attr_t attr;
@@ -140,6 +143,12 @@ static inline dnnl_status_t lingua_bf16_matmul_create(dnnl_engine_t engine, long
     if (status) return status;
     *out = mm;
     return dnnl_success;
+}
+
+/// The bf16 matmul of `attn_bf16`: c (f32) = a (bf16) · b (bf16), strides as `lingua_attention_matmul_create`.
+static inline dnnl_status_t lingua_bf16_matmul_create(dnnl_engine_t engine, long m, long n, long k, long lda,
+                                                      long kStride, long nStride, long ldc, lingua_int8_matmul *out) {
+    return lingua_attention_matmul_create(engine, m, n, k, lda, kStride, nStride, ldc, dnnl_bf16, dnnl_bf16, dnnl_f32, out);
 }
 
 static inline uint16_t lingua_bf16_1(float x) {

@@ -141,7 +141,7 @@ extension TokenClassifier {
     func encode(_ pack: [[Int32]], keyMasks: [[Bool]]?, scratch s: Scratch) throws {
         let h = config.hiddenSize, inner = config.intermediateSize
         let heads = config.numAttentionHeads, dh = config.headDim
-        let tokens = pack.reduce(0) { $0 + $1.count }
+        let tokens = pack.reduce(0) { $0 + $1.count }, longest = pack.map(\.count).max() ?? 0
         let w = weights
 
         // Embeddings: (word + token_type[0]) + position, then LayerNorm.
@@ -166,8 +166,15 @@ extension TokenClassifier {
             let keys = s.keys(layer: index, hidden: h, value: false), values = s.keys(layer: index, hidden: h, value: true)
             // Query/key/value and the attention output all in fp32 (always, without an int8 plan).
             let fp32 = q8?.qkv == nil && q8?.attentionOutput == nil
+            var attentionCodesReady = false
             if let qkv = q8?.qkv {
-                try int8Linear(s.hidden, tokens: tokens, weight: qkv, outputs: [s.q, keys, values], scratch: s)
+                // attn_int8: Q's and K's codes made per row block of the QKV GEMM, while the rows sit in L2.
+                let codes = runsInt8Attention ? try int8AttentionBuffers(tokens: tokens, longest: longest, scratch: s) : nil
+                try int8Linear(s.hidden, tokens: tokens, weight: qkv, outputs: [s.q, keys, values], scratch: s,
+                               afterRows: codes.map { b in { first, rows in
+                                   self.int8AttentionCodes(first: first, rows: rows, query: s.q, keys: keys, into: b, tokens: tokens)
+                               } })
+                attentionCodesReady = codes != nil
             } else {
                 // With the whole attention in fp32 the key bias is left out (it adds qᵢ·b to every score of row i,
                 // which softmax cancels) and the value bias rides on the attention-output bias
@@ -179,9 +186,10 @@ extension TokenClassifier {
 
             // Self-attention per sequence at its own length (no padding; masked keys get no weight),
             // in blocks of 256 query rows so that a block of scores stays in L2 between QKᵀ, softmax and ·V.
-            let bf16Attention = try int8Bf16Attention(pack, maskedKeys: maskedKeys, keys: keys, values: values, scratch: s)
+            let lowPrecisionAttention = try int8Bf16Attention(pack, maskedKeys: maskedKeys, keys: keys, values: values, scratch: s)
+                || int8QuantizedAttention(pack, maskedKeys: maskedKeys, keys: keys, values: values, codesReady: attentionCodesReady, scratch: s)
             var offset = 0
-            for (i, ids) in pack.enumerated() where !bf16Attention {
+            for (i, ids) in pack.enumerated() where !lowPrecisionAttention {
                 let n = ids.count
                 for head in 0..<heads {
                     let column = offset * h + head * dh

@@ -21,8 +21,9 @@ extension TokenClassifier {
     /// quantised weight, then dequantisation plus bias, split column-wise into `outputs` (equal widths;
     /// the fused query/key/value weight fills three buffers). Runs in blocks of `Int8Weights.rowBlock`
     /// rows on the packed weights when they exist, else as one whole-pack `dnnl_gemm_u8s8s32`.
+    /// `afterRows(first, rows)` runs after each block's outputs are written (once for the whole pack without blocks).
     func int8Linear(_ input: UnsafePointer<Float>, tokens: Int, weight: QuantizedLinear,
-                    outputs: [UnsafeMutablePointer<Float>], scratch s: Scratch) throws {
+                    outputs: [UnsafeMutablePointer<Float>], scratch s: Scratch, afterRows: ((Int, Int) -> Void)? = nil) throws {
         let k = weight.inFeatures, n = weight.outFeatures, width = n / outputs.count
         guard let packed = weight.packed, let pool = int8?.workspaces else {
             guard let values = weight.values else {
@@ -35,6 +36,7 @@ extension TokenClassifier {
                 lingua_dequantize(s.accumulators + column, n, tokens, width, s.rowScales, s.rowZeros,
                                   weight.scales + column, weight.sums + column, weight.bias + column, out, width)
             }
+            afterRows?(0, tokens)
             return
         }
         let work = try pool.take()
@@ -50,6 +52,7 @@ extension TokenClassifier {
                                   weight.scales + column, weight.sums + column, weight.bias + column,
                                   out + first * width, width)
             }
+            afterRows?(first, rows)
             first += rows
         }
     }
@@ -97,7 +100,8 @@ extension TokenClassifier {
     /// having done nothing, without such a plan.
     func int8Bf16Attention(_ pack: [[Int32]], maskedKeys: [[Int]], keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
                            scratch s: Scratch) throws -> Bool {
-        guard let kernels = int8?.bf16Attention, let pool = int8?.workspaces else { return false }
+        guard let plan = int8?.plan, plan.bf16Attention, !plan.int8Attention,
+              let kernels = int8?.attentionMatmuls, let pool = int8?.workspaces else { return false }
         let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
         let tokens = pack.reduce(0) { $0 + $1.count }
         lingua_to_bf16_in_place(s.q, tokens, h, h, 1 / Float(dh).squareRoot())

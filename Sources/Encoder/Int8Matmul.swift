@@ -224,24 +224,28 @@ final class Int8WorkspacePool: @unchecked Sendable {
     }
 }
 
-/// The bf16 attention matmuls of an `attn_bf16` plan (oneDNN, made on first use per shape, strides and
-/// thread count; executing one from several threads at once is safe).
-final class Bf16AttentionKernels: @unchecked Sendable {
+/// The attention matmuls of an `attn_bf16` or `attn_int8` plan (oneDNN, made on first use per shape,
+/// strides, element types and thread count; executing one from several threads at once is safe).
+final class AttentionMatmuls: @unchecked Sendable {
     let engine: Int8Engine
     private let lock = NSLock()
     private var made: [[Int]: UnsafeMutablePointer<lingua_int8_matmul>] = [:]
 
     init(engine: Int8Engine) { self.engine = engine }
 
-    /// c[m × n] (f32, row stride ldc) = a[m × k] (bf16, row stride lda) · b, b[k × n] at element strides (kStride, nStride).
-    func matmul(m: Int, n: Int, k: Int, lda: Int, kStride: Int, nStride: Int, ldc: Int) throws -> UnsafeMutablePointer<lingua_int8_matmul> {
-        let key = [m, n, k, lda, kStride, nStride, ldc, GEMM.threadsForCurrentThread() ?? 1]
+    /// c[m × n] (row stride ldc) = a[m × k] (row stride lda) · b, b[k × n] at element strides (kStride, nStride):
+    /// bf16 · bf16 → f32, or with `int8` u8 · s8 → s32.
+    func matmul(m: Int, n: Int, k: Int, lda: Int, kStride: Int, nStride: Int, ldc: Int, int8: Bool = false) throws
+        -> UnsafeMutablePointer<lingua_int8_matmul> {
+        let key = [m, n, k, lda, kStride, nStride, ldc, int8 ? 1 : 0, GEMM.threadsForCurrentThread() ?? 1]
         if let found = lock.withLock({ made[key] }) { return found }
         let descriptor = UnsafeMutablePointer<lingua_int8_matmul>.allocate(capacity: 1)
-        let status = lingua_bf16_matmul_create(engine.engine, m, n, k, lda, kStride, nStride, ldc, descriptor)
+        let status = int8
+            ? lingua_attention_matmul_create(engine.engine, m, n, k, lda, kStride, nStride, ldc, dnnl_u8, dnnl_s8, dnnl_s32, descriptor)
+            : lingua_bf16_matmul_create(engine.engine, m, n, k, lda, kStride, nStride, ldc, descriptor)
         guard status == dnnl_success else {
             descriptor.deallocate()
-            throw EncoderError(.invalidInput, "bf16 matmul primitive m=\(m) n=\(n) k=\(k) failed with status \(status.rawValue)")
+            throw EncoderError(.invalidInput, "\(int8 ? "int8" : "bf16") matmul primitive m=\(m) n=\(n) k=\(k) failed with status \(status.rawValue)")
         }
         return lock.withLock {
             if let raced = made[key] {

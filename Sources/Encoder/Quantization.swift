@@ -12,7 +12,8 @@ public enum EncoderPrecision: String, Sendable, Hashable, CaseIterable, Codable 
 /// Which dense layers of an int8 model stay in fp32 (the rest run in int8).
 /// Textual form (`Int8Plan(parsing:)`, `description`): comma-separated parts and layer indices kept
 /// in fp32, e.g. `ffn_out,0,-1`; `none` (everything int8). Negative indices count from the last layer.
-/// The item `attn_bf16` (opt-in) also runs the attention matmuls (QKᵀ and P·V) in bf16 instead of fp32.
+/// The items `attn_bf16` and `attn_int8` (opt-in, one or the other) also run the attention matmuls
+/// (QKᵀ and P·V) in bf16, or in int8 on VNNI, instead of fp32.
 public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
     /// The four dense blocks of a transformer layer.
     public enum Part: String, Sendable, Hashable, CaseIterable {
@@ -32,14 +33,19 @@ public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
     public var fp32Layers: Set<Int>
     /// Attention scores and context through bf16 matmuls (fp32 accumulation and softmax); textual item `attn_bf16`.
     public var bf16Attention: Bool
+    /// Attention scores and context through u8·s8 matmuls (Q and K per token and head, softmax codes per
+    /// row, V per column; masking and softmax in fp32); textual item `attn_int8`. Wins over `bf16Attention`.
+    public var int8Attention: Bool
 
-    public init(fp32Parts: Set<Part> = [], fp32Layers: Set<Int> = [], bf16Attention: Bool = false) {
+    public init(fp32Parts: Set<Part> = [], fp32Layers: Set<Int> = [], bf16Attention: Bool = false, int8Attention: Bool = false) {
         self.fp32Parts = fp32Parts
         self.fp32Layers = fp32Layers
         self.bf16Attention = bf16Attention
+        self.int8Attention = int8Attention
     }
 
     static let bf16AttentionItem = "attn_bf16"
+    static let int8AttentionItem = "attn_int8"
 
     /// The default int8 plan: every dense layer in int8. Keeping the last layer, one part or even half
     /// the layers in fp32 changed agreement with fp32 by less than the run-to-run spread on mbert-size
@@ -52,20 +58,25 @@ public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
         for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty && item != "none" {
             if item == Self.bf16AttentionItem {
                 bf16Attention = true
+            } else if item == Self.int8AttentionItem {
+                int8Attention = true
             } else if let layer = Int(item) {
                 fp32Layers.insert(layer)
             } else if let part = Part(rawValue: item) {
                 fp32Parts.insert(part)
             } else {
                 throw EncoderError(.invalidInput, "unknown int8 plan item \"\(item)\" (parts: "
-                    + Part.allCases.map(\.rawValue).joined(separator: ", ") + ", a layer index, or \(Self.bf16AttentionItem))", item: "int8 plan")
+                    + Part.allCases.map(\.rawValue).joined(separator: ", ") + ", a layer index, \(Self.bf16AttentionItem) or \(Self.int8AttentionItem))", item: "int8 plan")
             }
+        }
+        if bf16Attention && int8Attention {
+            throw EncoderError(.invalidInput, "\(Self.bf16AttentionItem) and \(Self.int8AttentionItem) exclude each other", item: "int8 plan")
         }
     }
 
     public var description: String {
         let items = Part.allCases.filter(fp32Parts.contains).map(\.rawValue) + fp32Layers.sorted().map(String.init)
-            + (bf16Attention ? [Self.bf16AttentionItem] : [])
+            + (bf16Attention ? [Self.bf16AttentionItem] : []) + (int8Attention ? [Self.int8AttentionItem] : [])
         return items.isEmpty ? "none" : items.joined(separator: ",")
     }
 
@@ -133,8 +144,8 @@ struct Int8Weights: Sendable {
     let layers: [QuantizedLayer]
     /// Workspaces of the row-block pipeline (nil when oneDNN could not make its primitives).
     let workspaces: Int8WorkspacePool?
-    /// The bf16 attention matmuls (nil unless the plan asks for `attn_bf16` and the row-block pipeline exists).
-    let bf16Attention: Bf16AttentionKernels?
+    /// The attention matmuls of an `attn_bf16` or `attn_int8` plan (nil without one, or without the row-block pipeline).
+    let attentionMatmuls: AttentionMatmuls?
 
     /// `rowBlocks` false: no packed weights, every int8 GEMM runs as one whole-pack `dnnl_gemm_u8s8s32`
     /// (the path before the row-block pipeline; tests compare the two).
@@ -160,7 +171,8 @@ struct Int8Weights: Sendable {
         } else {
             workspaces = nil
         }
-        bf16Attention = plan.bf16Attention && workspaces != nil ? packer.map { Bf16AttentionKernels(engine: $0.engine) } : nil
+        let lowPrecision = plan.bf16Attention || plan.int8Attention
+        attentionMatmuls = lowPrecision && workspaces != nil ? packer.map { AttentionMatmuls(engine: $0.engine) } : nil
     }
 
     /// Bytes of int8 weights, scales, sums and biases.

@@ -24,6 +24,11 @@ import TestSupport
         #expect(bf16.bf16Attention && bf16.fp32Parts == [.output] && !plan.bf16Attention)
         #expect(bf16.description == "ffn_out,attn_bf16" && Int8Plan(bf16Attention: true).description == "attn_bf16")
         #expect(try Int8Plan(parsing: bf16.description) == bf16)
+        let int8 = try Int8Plan(parsing: "attn_int8,-1")
+        #expect(int8.int8Attention && !int8.bf16Attention && int8.fp32Layers == [-1] && !plan.int8Attention)
+        #expect(int8.description == "-1,attn_int8" && Int8Plan(int8Attention: true).description == "attn_int8")
+        #expect(try Int8Plan(parsing: int8.description) == int8)
+        #expect(throws: EncoderError.self) { try Int8Plan(parsing: "attn_bf16,attn_int8") }
     }
 
     /// One quantised Linear through the C kernels and oneDNN equals the product of the dequantised
@@ -147,6 +152,12 @@ import TestSupport
         let allBf16 = try bf16.keepProbabilities(batch, keyMasks: masks, refine: { _, row in Array(row.indices) })
         for (a, b) in zip(p32, allBf16) { #expect(maxAbsDifference(a, b) <= 2e-6) }
         #expect(try bf16.keepProbabilities(batch, keyMasks: masks, refine: { _, _ in [] }) == bf16.keepProbabilities(batch, keyMasks: masks))
+        // Likewise with int8 attention: the refined rows' attention is fp32 over the fp32 cache.
+        let int8Attention = classifier.quantized(Int8Plan(int8Attention: true))
+        let allInt8 = try int8Attention.keepProbabilities(batch, keyMasks: masks, refine: { _, row in Array(row.indices) })
+        for (a, b) in zip(p32, allInt8) { #expect(maxAbsDifference(a, b) <= 2e-6) }
+        #expect(try int8Attention.keepProbabilities(batch, keyMasks: masks, refine: { _, _ in [] })
+            == int8Attention.keepProbabilities(batch, keyMasks: masks))
 
         // Every third position, chosen from the int8 row the selector is handed (it must be the int8 one).
         let some = try int8.keepProbabilities(batch, keyMasks: masks, workers: 2, refine: { index, row in
@@ -229,6 +240,72 @@ import TestSupport
         for index in batch.indices {
             let alone = try bf16.logits([batch[index]], keyMasks: [masks[index]])[0]
             #expect(maxAbsDifference(spreadOverWorkers[index], alone) <= 1e-4)
+        }
+    }
+
+    /// `attn_int8`: attention through u8·s8 matmuls moves the int8 logits only a little (no more than a
+    /// few times what bf16 attention moves them), really runs, and gives the same numbers for every
+    /// worker count.
+    @Test(arguments: ["tiny-bert", "tiny-xlmr"])
+    func int8AttentionStaysCloseToInt8(model: String) throws {
+        let classifier = try TokenClassifier.load(directory: model == "tiny-bert" ? FixturePaths.tinyBERT : FixturePaths.tinyXLMR)
+        let fixtures = try EncoderFixture.load(model)
+        let batch = fixtures.map(\.input_ids), masks = fixtures.map(\.keyMask)
+        #expect(masks.contains { $0.contains(false) }, "some keys are masked")
+        let int8 = classifier.quantized(), attention8 = classifier.quantized(Int8Plan(int8Attention: true))
+        let expected = try int8.logits(batch, keyMasks: masks), got = try attention8.logits(batch, keyMasks: masks)
+        let spread = expected.flatMap { $0 }.map(abs).max() ?? 0
+        let worst = zip(expected, got).map { maxAbsDifference($0, $1) }.max() ?? 0
+        #expect(worst > 0, "int8 attention really ran")
+        #expect(worst <= 0.05 * max(spread, 1), "worst logit change \(worst) (largest logit \(spread))")
+        let fp32 = try classifier.logits(batch, keyMasks: masks)
+        let error8 = zip(fp32, got).map { maxAbsDifference($0, $1) }.max() ?? 0
+        let errorNone = zip(fp32, expected).map { maxAbsDifference($0, $1) }.max() ?? 0
+        #expect(error8 <= 2 * errorNone + 0.01 * max(spread, 1), "against fp32: attn_int8 \(error8), plan none \(errorNone)")
+        // With the QKV projection in fp32 the attention quantises Q and K itself (no row-block hook).
+        let fp32QKV = try classifier.quantized(Int8Plan(fp32Parts: [.qkv])).logits(batch, keyMasks: masks)
+        let fp32QKVInt8Attention = try classifier.quantized(Int8Plan(fp32Parts: [.qkv], int8Attention: true)).logits(batch, keyMasks: masks)
+        let moved = zip(fp32QKV, fp32QKVInt8Attention).map { maxAbsDifference($0, $1) }.max() ?? 0
+        #expect(moved > 0 && moved <= 0.05 * max(spread, 1), "fp32 qkv: int8 attention moved logits by \(moved)")
+        let spreadOverWorkers = try attention8.logits(batch, keyMasks: masks, workers: 2)
+        for index in batch.indices {
+            let alone = try attention8.logits([batch[index]], keyMasks: [masks[index]])[0]
+            #expect(maxAbsDifference(spreadOverWorkers[index], alone) <= 1e-4)
+        }
+    }
+
+    /// The softmax codes kernel against a Double computation: dequantised scores, masking, codes within
+    /// one step of levels · exp(x − max), the largest code `levels`, and 1 / Σ codes as the row scale.
+    @Test func attentionSoftmaxCodesMatchExplicitComputation() {
+        let rows = 3, n = 37, levels: Int32 = 255
+        var seed: UInt64 = 11
+        func random(_ range: Int64) -> Int64 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int64(bitPattern: seed >> 11) % range
+        }
+        var products = (0..<(rows * n)).map { _ in Int32(random(40_001) - 20_000) }
+        let original = products
+        let rowScales: [Float] = [0.002, 0.003, 0.001, 0.004, 0.005, 0.006], rowZeros: [Int32] = [3, 0, 7, 1, 2, 5]
+        let colScales = (0..<n).map { _ in Float(random(1000) + 1) / 50_000 }, colSums = (0..<n).map { _ in Int32(random(201) - 100) }
+        var bias = [Float](repeating: 0, count: n)
+        bias[4] = -Float.greatestFiniteMagnitude
+        var codeScales = [Float](repeating: 0, count: rows)
+        let scale: Float = 0.125
+        products.withUnsafeMutableBytes { c in
+            lingua_attention_softmax_codes(c.baseAddress!, rows, n, n, rowScales, rowZeros, 2, scale, colScales, colSums, bias,
+                                           levels, &codeScales)
+        }
+        let bytes = products.withUnsafeBytes { Array($0) }
+        for i in 0..<rows {
+            let x = (0..<n).map { j -> Double in
+                let c = Double(original[i * n + j] - rowZeros[2 * i] * colSums[j])
+                return j == 4 ? -.infinity : c * Double(rowScales[2 * i] * scale) * Double(colScales[j])
+            }
+            let top = x.max()!
+            let codes = (0..<n).map { Int(bytes[i * 4 * n + $0]) }
+            #expect(codes.max() == Int(levels) && codes[4] == 0)
+            for j in 0..<n { #expect(abs(Double(codes[j]) - Double(levels) * exp(x[j] - top)) <= 0.5 + 1e-3, "row \(i) column \(j)") }
+            #expect(abs(Double(codeScales[i]) - 1 / Double(codes.reduce(0, +))) <= 1e-7)
         }
     }
 }
