@@ -230,7 +230,7 @@ import TestSupport
         let classifier = try TokenClassifier.load(directory: model == "tiny-bert" ? FixturePaths.tinyBERT : FixturePaths.tinyXLMR)
         let fixtures = try EncoderFixture.load(model)
         let batch = fixtures.map(\.input_ids), masks = fixtures.map(\.keyMask)
-        let int8 = classifier.quantized(), bf16 = classifier.quantized(Int8Plan(bf16Attention: true))
+        let int8 = classifier.quantized(Int8Plan()), bf16 = classifier.quantized(Int8Plan(bf16Attention: true))
         let expected = try int8.logits(batch, keyMasks: masks), got = try bf16.logits(batch, keyMasks: masks)
         let spread = expected.flatMap { $0 }.map(abs).max() ?? 0
         let worst = zip(expected, got).map { maxAbsDifference($0, $1) }.max() ?? 0
@@ -252,7 +252,7 @@ import TestSupport
         let fixtures = try EncoderFixture.load(model)
         let batch = fixtures.map(\.input_ids), masks = fixtures.map(\.keyMask)
         #expect(masks.contains { $0.contains(false) }, "some keys are masked")
-        let int8 = classifier.quantized(), attention8 = classifier.quantized(Int8Plan(int8Attention: true))
+        let int8 = classifier.quantized(Int8Plan()), attention8 = classifier.quantized(Int8Plan(int8Attention: true))
         let expected = try int8.logits(batch, keyMasks: masks), got = try attention8.logits(batch, keyMasks: masks)
         let spread = expected.flatMap { $0 }.map(abs).max() ?? 0
         let worst = zip(expected, got).map { maxAbsDifference($0, $1) }.max() ?? 0
