@@ -22,6 +22,30 @@ typedef struct lingua_int8_matmul {
     long m, n, k;
 } lingua_int8_matmul;
 
+/// The common end of the matmul constructors: the primitive for mm's src/weights/dst descriptors on
+/// `engine` with a user-managed scratchpad; with `query_weights` the weight descriptor becomes the layout
+/// the primitive chose (for packing). Fills `out` only on success.
+static inline dnnl_status_t lingua_matmul_finish(dnnl_engine_t engine, lingua_int8_matmul mm, int query_weights,
+                                                 lingua_int8_matmul *out) {
+    dnnl_status_t status;
+    dnnl_matmul_desc_t desc;
+    if ((status = dnnl_matmul_desc_init(&desc, &mm.src, &mm.weights, NULL, &mm.dst))) return status;
+    dnnl_primitive_attr_t attr;
+    if ((status = dnnl_primitive_attr_create(&attr))) return status;
+    status = dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
+    dnnl_primitive_desc_t pd = NULL;
+    if (!status) status = dnnl_primitive_desc_create(&pd, &desc, attr, engine, NULL);
+    dnnl_primitive_attr_destroy(attr);
+    if (status) return status;
+    if (query_weights) mm.weights = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+    mm.scratchpad = *dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    status = dnnl_primitive_create(&mm.primitive, pd);
+    dnnl_primitive_desc_destroy(pd);
+    if (status) return status;
+    *out = mm;
+    return dnnl_success;
+}
+
 /// Creates the primitive on `engine` (user-managed scratchpad, so concurrent callers never share one).
 /// Returns dnnl_success or oneDNN's error; `out` is left untouched on failure.
 static inline dnnl_status_t lingua_int8_matmul_create(dnnl_engine_t engine, long m, long n, long k,
@@ -34,22 +58,7 @@ static inline dnnl_status_t lingua_int8_matmul_create(dnnl_engine_t engine, long
     if ((status = dnnl_memory_desc_init_by_tag(&mm.src, 2, src_dims, dnnl_u8, dnnl_ab))) return status;
     if ((status = dnnl_memory_desc_init_by_tag(&mm.weights, 2, weight_dims, dnnl_s8, dnnl_format_tag_any))) return status;
     if ((status = dnnl_memory_desc_init_by_tag(&mm.dst, 2, dst_dims, dnnl_s32, dnnl_ab))) return status;
-    dnnl_matmul_desc_t desc;
-    if ((status = dnnl_matmul_desc_init(&desc, &mm.src, &mm.weights, NULL, &mm.dst))) return status;
-    dnnl_primitive_attr_t attr;
-    if ((status = dnnl_primitive_attr_create(&attr))) return status;
-    status = dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
-    dnnl_primitive_desc_t pd = NULL;
-    if (!status) status = dnnl_primitive_desc_create(&pd, &desc, attr, engine, NULL);
-    dnnl_primitive_attr_destroy(attr);
-    if (status) return status;
-    mm.weights = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
-    mm.scratchpad = *dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
-    status = dnnl_primitive_create(&mm.primitive, pd);
-    dnnl_primitive_desc_destroy(pd);
-    if (status) return status;
-    *out = mm;
-    return dnnl_success;
+    return lingua_matmul_finish(engine, mm, 1, out);
 }
 
 static inline void lingua_int8_matmul_destroy(lingua_int8_matmul *mm) {
@@ -128,21 +137,7 @@ static inline dnnl_status_t lingua_attention_matmul_create(dnnl_engine_t engine,
     if ((status = dnnl_memory_desc_init_by_strides(&mm.src, 2, a_dims, a_type, a_strides))) return status;
     if ((status = dnnl_memory_desc_init_by_strides(&mm.weights, 2, b_dims, b_type, b_strides))) return status;
     if ((status = dnnl_memory_desc_init_by_strides(&mm.dst, 2, c_dims, c_type, c_strides))) return status;
-    dnnl_matmul_desc_t desc;
-    if ((status = dnnl_matmul_desc_init(&desc, &mm.src, &mm.weights, NULL, &mm.dst))) return status;
-    dnnl_primitive_attr_t attr;
-    if ((status = dnnl_primitive_attr_create(&attr))) return status;
-    status = dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user);
-    dnnl_primitive_desc_t pd = NULL;
-    if (!status) status = dnnl_primitive_desc_create(&pd, &desc, attr, engine, NULL);
-    dnnl_primitive_attr_destroy(attr);
-    if (status) return status;
-    mm.scratchpad = *dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
-    status = dnnl_primitive_create(&mm.primitive, pd);
-    dnnl_primitive_desc_destroy(pd);
-    if (status) return status;
-    *out = mm;
-    return dnnl_success;
+    return lingua_matmul_finish(engine, mm, 0, out);
 }
 
 /// The bf16 matmul of `attn_bf16`: c (f32) = a (bf16) · b (bf16), strides as `lingua_attention_matmul_create`.
