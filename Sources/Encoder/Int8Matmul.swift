@@ -38,15 +38,14 @@ final class Int8Matmul: @unchecked Sendable {
     /// The primitive made at load (its weight layout is the one weights are packed in).
     let descriptor: UnsafeMutablePointer<lingua_int8_matmul>
     let weightBytes: Int
-    private let lock = NSLock()
-    private var byThreads: [Int: UnsafeMutablePointer<lingua_int8_matmul>] = [:]
+    private let byThreads = MatmulPrimitives<Int>()
 
     init(engine: Int8Engine, rows: Int, n: Int, k: Int) throws {
         self.engine = engine
         (self.rows, self.n, self.k) = (rows, n, k)
         descriptor = try Self.make(engine: engine, rows: rows, n: n, k: k)
         weightBytes = lingua_int8_matmul_weight_bytes(descriptor)
-        byThreads[GEMM.threadsForCurrentThread() ?? 1] = descriptor
+        _ = byThreads.keep(descriptor, for: GEMM.threadsForCurrentThread() ?? 1)
     }
 
     private static func make(engine: Int8Engine, rows: Int, n: Int, k: Int) throws -> UnsafeMutablePointer<lingua_int8_matmul> {
@@ -62,33 +61,45 @@ final class Int8Matmul: @unchecked Sendable {
     /// The primitive for the calling thread's OpenMP thread count.
     func forCurrentThread() throws -> UnsafeMutablePointer<lingua_int8_matmul> {
         let threads = GEMM.threadsForCurrentThread() ?? 1
-        if let found = lock.withLock({ byThreads[threads] }) { return found }
+        if let found = byThreads.find(threads) { return found }
         let made = try Self.make(engine: engine, rows: rows, n: n, k: k)
         guard dnnl_memory_desc_equal(&made.pointee.weights, &descriptor.pointee.weights) != 0 else {
-            lingua_int8_matmul_destroy(made)
-            made.deallocate()
+            MatmulPrimitives<Int>.destroy(made)
             throw EncoderError(.invalidInput, "int8 matmul for \(threads) threads wants another weight layout (n=\(n) k=\(k))")
         }
-        return lock.withLock {
-            if let raced = byThreads[threads] {
-                lingua_int8_matmul_destroy(made)
-                made.deallocate()
-                return raced
-            }
-            byThreads[threads] = made
-            return made
-        }
+        return byThreads.keep(made, for: threads)
     }
 
     /// Scratchpad bytes of the primitive made at load.
     var scratchpadBytes: Int { lingua_int8_matmul_scratchpad_bytes(descriptor) }
+}
 
-    deinit {
-        for descriptor in byThreads.values {
-            lingua_int8_matmul_destroy(descriptor)
-            descriptor.deallocate()
+/// oneDNN matmul primitives made on first use per key (thread count, shape, …) and destroyed with their
+/// owner. When two threads make the same one at once, the first kept wins and the other is destroyed.
+final class MatmulPrimitives<Key: Hashable & Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: [Key: UnsafeMutablePointer<lingua_int8_matmul>] = [:]
+
+    func find(_ key: Key) -> UnsafeMutablePointer<lingua_int8_matmul>? { lock.withLock { made[key] } }
+
+    /// `primitive` under `key`, or the one another thread kept there first (then `primitive` is destroyed).
+    func keep(_ primitive: UnsafeMutablePointer<lingua_int8_matmul>, for key: Key) -> UnsafeMutablePointer<lingua_int8_matmul> {
+        lock.withLock {
+            if let raced = made[key] {
+                Self.destroy(primitive)
+                return raced
+            }
+            made[key] = primitive
+            return primitive
         }
     }
+
+    static func destroy(_ primitive: UnsafeMutablePointer<lingua_int8_matmul>) {
+        lingua_int8_matmul_destroy(primitive)
+        primitive.deallocate()
+    }
+
+    deinit { made.values.forEach(Self.destroy) }
 }
 
 /// An int8 weight [n × k] reordered once into the layout its `Int8Matmul` reads.
@@ -228,8 +239,7 @@ final class Int8WorkspacePool: @unchecked Sendable {
 /// strides, element types and thread count; executing one from several threads at once is safe).
 final class AttentionMatmuls: @unchecked Sendable {
     let engine: Int8Engine
-    private let lock = NSLock()
-    private var made: [[Int]: UnsafeMutablePointer<lingua_int8_matmul>] = [:]
+    private let made = MatmulPrimitives<[Int]>()
 
     init(engine: Int8Engine) { self.engine = engine }
 
@@ -238,7 +248,7 @@ final class AttentionMatmuls: @unchecked Sendable {
     func matmul(m: Int, n: Int, k: Int, lda: Int, kStride: Int, nStride: Int, ldc: Int, int8: Bool = false) throws
         -> UnsafeMutablePointer<lingua_int8_matmul> {
         let key = [m, n, k, lda, kStride, nStride, ldc, int8 ? 1 : 0, GEMM.threadsForCurrentThread() ?? 1]
-        if let found = lock.withLock({ made[key] }) { return found }
+        if let found = made.find(key) { return found }
         let descriptor = UnsafeMutablePointer<lingua_int8_matmul>.allocate(capacity: 1)
         let status = int8
             ? lingua_attention_matmul_create(engine.engine, m, n, k, lda, kStride, nStride, ldc, dnnl_u8, dnnl_s8, dnnl_s32, descriptor)
@@ -247,21 +257,6 @@ final class AttentionMatmuls: @unchecked Sendable {
             descriptor.deallocate()
             throw EncoderError(.invalidInput, "\(int8 ? "int8" : "bf16") matmul primitive m=\(m) n=\(n) k=\(k) failed with status \(status.rawValue)")
         }
-        return lock.withLock {
-            if let raced = made[key] {
-                lingua_int8_matmul_destroy(descriptor)
-                descriptor.deallocate()
-                return raced
-            }
-            made[key] = descriptor
-            return descriptor
-        }
-    }
-
-    deinit {
-        for descriptor in made.values {
-            lingua_int8_matmul_destroy(descriptor)
-            descriptor.deallocate()
-        }
+        return made.keep(descriptor, for: key)
     }
 }
