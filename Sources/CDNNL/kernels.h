@@ -294,31 +294,35 @@ LINGUA_AVX512 static inline void lingua_dequantize_avx512(const int32_t *c, long
     }
 }
 
+/// One row of k floats as symmetric int8 codes round(x / scale) in -127...127, scale = max|x| / 127
+/// (1 for an all-zero row); the row's code sum goes to *sum (for an activation zero point).
+LINGUA_AVX512 static inline void lingua_quantize_row_s8_avx512(const float *px, long k, int8_t *pq, float *scale_out,
+                                                                 int32_t *sum) {
+    __m512 big = _mm512_setzero_ps();
+    for (long i = 0; i < k; i += 16) {
+        __mmask16 m = i + 16 <= k ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - i)) - 1);
+        big = _mm512_max_ps(big, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, px + i)));
+    }
+    float largest = _mm512_reduce_max_ps(big);
+    float scale = largest > 0 ? largest / 127.0f : 1.0f;
+    __m512 inv = _mm512_set1_ps(1.0f / scale);
+    __m512i total = _mm512_setzero_si512();
+    __m512i lo = _mm512_set1_epi32(-127), hi = _mm512_set1_epi32(127);
+    for (long i = 0; i < k; i += 16) {
+        __mmask16 m = i + 16 <= k ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - i)) - 1);
+        __m512i v = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, px + i), inv));
+        v = _mm512_maskz_mov_epi32(m, _mm512_min_epi32(_mm512_max_epi32(v, lo), hi));
+        total = _mm512_add_epi32(total, v);
+        _mm512_mask_cvtepi32_storeu_epi8(pq + i, m, v);
+    }
+    *scale_out = scale;
+    *sum = _mm512_reduce_add_epi32(total);
+}
+
 /// Symmetric per-row int8 weights (see lingua_quantize_weight_rows).
 LINGUA_AVX512 static inline void lingua_quantize_weight_rows_avx512(const float *w, long rows, long k, int8_t *q,
                                                                       float *scales, int32_t *sums) {
-    for (long row = 0; row < rows; row++) {
-        const float *pw = w + row * k;
-        __m512 big = _mm512_setzero_ps();
-        for (long i = 0; i < k; i += 16) {
-            __mmask16 m = i + 16 <= k ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - i)) - 1);
-            big = _mm512_max_ps(big, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, pw + i)));
-        }
-        float largest = _mm512_reduce_max_ps(big);
-        float scale = largest > 0 ? largest / 127.0f : 1.0f;
-        __m512 inv = _mm512_set1_ps(1.0f / scale);
-        __m512i total = _mm512_setzero_si512();
-        __m512i lo = _mm512_set1_epi32(-127), hi = _mm512_set1_epi32(127);
-        for (long i = 0; i < k; i += 16) {
-            __mmask16 m = i + 16 <= k ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - i)) - 1);
-            __m512i v = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, pw + i), inv));
-            v = _mm512_maskz_mov_epi32(m, _mm512_min_epi32(_mm512_max_epi32(v, lo), hi));
-            total = _mm512_add_epi32(total, v);
-            _mm512_mask_cvtepi32_storeu_epi8(q + row * k + i, m, v);
-        }
-        scales[row] = scale;
-        sums[row] = _mm512_reduce_add_epi32(total);
-    }
+    for (long row = 0; row < rows; row++) lingua_quantize_row_s8_avx512(w + row * k, k, q + row * k, scales + row, sums + row);
 }
 #endif
 

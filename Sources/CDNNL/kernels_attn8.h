@@ -20,29 +20,10 @@
 #if defined(__x86_64__)
 LINGUA_AVX512 static inline void lingua_quantize_heads_s8_avx512(const float *x, long tokens, long heads, long dh, long ld,
                                                                  int8_t *q, float *scales, int32_t *sums, long stride) {
-    __m512i lo = _mm512_set1_epi32(-127), hi = _mm512_set1_epi32(127);
     for (long t = 0; t < tokens; t++) {
         for (long head = 0; head < heads; head++) {
-            const float *px = x + t * ld + head * dh;
-            int8_t *pq = q + (t * heads + head) * dh;
-            __m512 big = _mm512_setzero_ps();
-            for (long i = 0; i < dh; i += 16) {
-                __mmask16 m = i + 16 <= dh ? (__mmask16)0xFFFF : (__mmask16)((1u << (dh - i)) - 1);
-                big = _mm512_max_ps(big, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, px + i)));
-            }
-            float largest = _mm512_reduce_max_ps(big);
-            float scale = largest > 0 ? largest / 127.0f : 1.0f;
-            __m512 inv = _mm512_set1_ps(1.0f / scale);
-            __m512i total = _mm512_setzero_si512();
-            for (long i = 0; i < dh; i += 16) {
-                __mmask16 m = i + 16 <= dh ? (__mmask16)0xFFFF : (__mmask16)((1u << (dh - i)) - 1);
-                __m512i v = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, px + i), inv));
-                v = _mm512_maskz_mov_epi32(m, _mm512_min_epi32(_mm512_max_epi32(v, lo), hi));
-                total = _mm512_add_epi32(total, v);
-                _mm512_mask_cvtepi32_storeu_epi8(pq + i, m, v);
-            }
-            scales[head * stride + t] = scale;
-            sums[head * stride + t] = _mm512_reduce_add_epi32(total);
+            lingua_quantize_row_s8_avx512(x + t * ld + head * dh, dh, q + (t * heads + head) * dh,
+                                          scales + head * stride + t, sums + head * stride + t);
         }
     }
 }
