@@ -21,8 +21,9 @@ extension TokenClassifier {
     /// may name, per sequence, positions to compute again with the fp32 weights: those rows go through
     /// every layer in fp32 against the other rows' keys and values from the int8 pass (the refined
     /// rows' own keys and values are the fp32 ones), so only the chosen rows pay fp32 cost. Their
-    /// probabilities are close to a full fp32 pass (the rest of the sequence reaches them only through
-    /// attention, where per-row int8 errors average out). On an fp32 model `select` is never called.
+    /// probabilities come much closer to a full fp32 pass: the rest of the sequence reaches them only
+    /// through attention, where independent per-row int8 errors partly average out (what is left limits
+    /// agreement on deep models: BENCHMARKS.md). On an fp32 model `select` is never called.
     public func keepProbabilities(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil,
                                   refine select: RefinementSelector) throws -> [[Float]] {
         guard int8 != nil else { return try keepProbabilities(batch, keyMasks: keyMasks) }
