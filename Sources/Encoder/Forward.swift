@@ -139,8 +139,7 @@ extension TokenClassifier {
     /// Runs embeddings and every transformer layer; the last hidden state ends in `scratch.hidden`.
     /// `keyMasks` (per sequence, false = key masked out) as PyTorch's `attention_mask`.
     func encode(_ pack: [[Int32]], keyMasks: [[Bool]]?, scratch s: Scratch) throws {
-        let h = config.hiddenSize, inner = config.intermediateSize
-        let heads = config.numAttentionHeads, dh = config.headDim
+        let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
         let tokens = pack.reduce(0) { $0 + $1.count }, longest = pack.map(\.count).max() ?? 0
         let w = weights
 
@@ -154,18 +153,11 @@ extension TokenClassifier {
         Kernels.layerNorm(s.hidden, residual: nil, rows: tokens, columns: h, gamma: w.embeddingNorm.pointer,
                           beta: w.embeddingNormBias.pointer, eps: config.layerNormEps, out: s.hidden)
 
-        // Per sequence, the key columns to mask (empty when all are attended).
-        let maskedKeys: [[Int]] = pack.indices.map { i in
-            guard let mask = keyMasks?[i] else { return [] }
-            return mask.indices.filter { !mask[$0] }
-        }
-
-        let scale = 1 / Float(dh).squareRoot()
+        let maskedKeys = Self.maskedKeyColumns(keyMasks, sequences: pack.count)
         for (index, layer) in w.layers.enumerated() {
             let q8 = int8?.layers[index]
             let keys = s.keys(layer: index, hidden: h, value: false), values = s.keys(layer: index, hidden: h, value: true)
-            // Query/key/value and the attention output all in fp32 (always, without an int8 plan).
-            let fp32 = q8?.qkv == nil && q8?.attentionOutput == nil
+            let folded = foldsAttentionBiases(layer: index)
             var attentionCodesReady = false
             if let qkv = q8?.qkv {
                 // attn_int8: Q's and K's codes made per row block of the QKV GEMM, while the rows sit in L2.
@@ -176,12 +168,7 @@ extension TokenClassifier {
                                } })
                 attentionCodesReady = codes != nil
             } else {
-                // With the whole attention in fp32 the key bias is left out (it adds qᵢ·b to every score of row i,
-                // which softmax cancels) and the value bias rides on the attention-output bias
-                // (`attentionOutBiasWithValueBias`); both equal PyTorch's result up to float rounding.
-                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.query, bias: layer.queryBias, out: s.q, outFeatures: h)
-                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.key, bias: fp32 ? nil : layer.keyBias, out: keys, outFeatures: h)
-                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.value, bias: fp32 ? nil : layer.valueBias, out: values, outFeatures: h)
+                try fp32QueryKeyValue(s.hidden, rows: tokens, layer: layer, foldedBiases: folded, q: s.q, k: keys, v: values)
             }
 
             // Self-attention per sequence at its own length (no padding; masked keys get no weight),
@@ -197,12 +184,8 @@ extension TokenClassifier {
                     while first < n {
                         let rows = min(Self.attentionBlock, n - first)
                         let query = column + first * h
-                        try GEMM.sgemm(m: rows, n: n, k: dh, alpha: scale, a: s.q + query, lda: h, b: keys + column, ldb: h,
-                                       transposeB: true, beta: 0, c: s.scores, ldc: n)
-                        if !maskedKeys[i].isEmpty { Kernels.maskColumns(s.scores, rows: rows, columns: n, masked: maskedKeys[i]) }
-                        Kernels.softmaxRows(s.scores, rows: rows, columns: n)
-                        try GEMM.sgemm(m: rows, n: dh, k: n, a: s.scores, lda: n, b: values + column, ldb: h,
-                                       transposeB: false, beta: 0, c: s.context + query, ldc: h)
+                        try attendHead(query: s.q + query, keys: keys + column, values: values + column, rows: rows, n: n,
+                                       masked: maskedKeys[i], scores: s.scores, context: s.context + query)
                         first += rows
                     }
                 }
@@ -210,35 +193,8 @@ extension TokenClassifier {
             }
 
             if try int8AttentionOutputAndFeedForward(layer, q8, tokens: tokens, scratch: s) { continue }
-            if let attentionOutput = q8?.attentionOutput {
-                try int8Linear(s.context, tokens: tokens, weight: attentionOutput, outputs: [s.q], scratch: s)
-            } else {
-                try linear(s.context, tokens: tokens, inFeatures: h, weight: layer.attentionOut, bias: nil,
-                           out: s.q, outFeatures: h)
-            }
-            let attentionOutBias = fp32 ? layer.attentionOutBiasWithValueBias : layer.attentionOutBias
-            Kernels.layerNorm(s.q, bias: q8?.attentionOutput == nil ? attentionOutBias.pointer : nil, residual: s.hidden, rows: tokens, columns: h, gamma: layer.attentionNorm.pointer,
-                              beta: layer.attentionNormBias.pointer, eps: config.layerNormEps, out: s.hidden)
-
-            if let intermediate = q8?.intermediate {
-                try int8Linear(s.hidden, tokens: tokens, weight: intermediate, outputs: [s.inner], scratch: s)
-            } else {
-                try linear(s.hidden, tokens: tokens, inFeatures: h, weight: layer.intermediate, bias: nil,
-                           out: s.inner, outFeatures: inner)
-            }
-            if q8?.intermediate == nil {
-                Kernels.biasGelu(s.inner, rows: tokens, columns: inner, bias: layer.intermediateBias.pointer)
-            } else {
-                Kernels.gelu(s.inner, count: tokens * inner)
-            }
-            if let output = q8?.output {
-                try int8Linear(s.inner, tokens: tokens, weight: output, outputs: [s.q], scratch: s)
-            } else {
-                try linear(s.inner, tokens: tokens, inFeatures: inner, weight: layer.output, bias: nil,
-                           out: s.q, outFeatures: h)
-            }
-            Kernels.layerNorm(s.q, bias: q8?.output == nil ? layer.outputBias.pointer : nil, residual: s.hidden, rows: tokens, columns: h, gamma: layer.outputNorm.pointer,
-                              beta: layer.outputNormBias.pointer, eps: config.layerNormEps, out: s.hidden)
+            try attentionOutputAndFeedForward(layer, q8, foldedBiases: folded, rows: tokens, context: s.context, hidden: s.hidden,
+                                              out: s.q, inner: s.inner, scratch: s)
         }
     }
 

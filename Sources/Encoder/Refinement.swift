@@ -61,7 +61,7 @@ extension TokenClassifier {
             throw EncoderError(.invalidInput, "refinement needs the key/value cache of the pack", item: "refine")
         }
         let h = config.hiddenSize, innerSize = config.intermediateSize
-        let heads = config.numAttentionHeads, dh = config.headDim, eps = config.layerNormEps
+        let heads = config.numAttentionHeads, dh = config.headDim
         let m = positions.reduce(0) { $0 + $1.count }
         let longest = pack.map(\.count).max() ?? 0
         let widest = positions.map(\.count).max() ?? 0
@@ -84,16 +84,12 @@ extension TokenClassifier {
         }
         let w = weights
         Kernels.layerNorm(hidden, residual: nil, rows: m, columns: h, gamma: w.embeddingNorm.pointer,
-                          beta: w.embeddingNormBias.pointer, eps: eps, out: hidden)
-        let scale = 1 / Float(dh).squareRoot()
+                          beta: w.embeddingNormBias.pointer, eps: config.layerNormEps, out: hidden)
+        let maskedKeys = Self.maskedKeyColumns(keyMasks, sequences: pack.count)
         for (index, layer) in w.layers.enumerated() {
-            // The bias convention of the cached keys and values (`encode`): on a layer whose attention the
-            // plan keeps all in fp32, no key bias and the value bias folded into the attention-output bias.
-            let q8 = int8?.layers[index]
-            let fp32Attention = q8?.qkv == nil && q8?.attentionOutput == nil
-            try linear(hidden, tokens: m, inFeatures: h, weight: layer.query, bias: layer.queryBias, out: q, outFeatures: h)
-            try linear(hidden, tokens: m, inFeatures: h, weight: layer.key, bias: fp32Attention ? nil : layer.keyBias, out: k, outFeatures: h)
-            try linear(hidden, tokens: m, inFeatures: h, weight: layer.value, bias: fp32Attention ? nil : layer.valueBias, out: v, outFeatures: h)
+            // The bias convention of the cached keys and values is the one `encode` used for this layer.
+            let folded = foldsAttentionBiases(layer: index)
+            try fp32QueryKeyValue(hidden, rows: m, layer: layer, foldedBiases: folded, q: q, k: k, v: v)
             let keys = s.keys(layer: index, hidden: h, value: false), values = s.keys(layer: index, hidden: h, value: true)
             for (row, packRow) in packRows.enumerated() {
                 (keys + packRow * h).update(from: k + row * h, count: h)
@@ -105,26 +101,14 @@ extension TokenClassifier {
                 let n = ids.count, rows = positions[i].count
                 defer { sequenceStart += n; first += rows }
                 guard rows > 0 else { continue }
-                let masked = keyMasks.map { mask in mask[i].indices.filter { !mask[i][$0] } } ?? []
                 for head in 0..<heads {
                     let column = sequenceStart * h + head * dh, query = first * h + head * dh
-                    try GEMM.sgemm(m: rows, n: n, k: dh, alpha: scale, a: q + query, lda: h, b: keys + column, ldb: h,
-                                   transposeB: true, beta: 0, c: scores, ldc: n)
-                    if !masked.isEmpty { Kernels.maskColumns(scores, rows: rows, columns: n, masked: masked) }
-                    Kernels.softmaxRows(scores, rows: rows, columns: n)
-                    try GEMM.sgemm(m: rows, n: dh, k: n, a: scores, lda: n, b: values + column, ldb: h,
-                                   transposeB: false, beta: 0, c: context + query, ldc: h)
+                    try attendHead(query: q + query, keys: keys + column, values: values + column, rows: rows, n: n,
+                                   masked: maskedKeys[i], scores: scores, context: context + query)
                 }
             }
-            try linear(context, tokens: m, inFeatures: h, weight: layer.attentionOut, bias: nil, out: out, outFeatures: h)
-            let attentionOutBias = fp32Attention ? layer.attentionOutBiasWithValueBias : layer.attentionOutBias
-            Kernels.layerNorm(out, bias: attentionOutBias.pointer, residual: hidden, rows: m, columns: h,
-                              gamma: layer.attentionNorm.pointer, beta: layer.attentionNormBias.pointer, eps: eps, out: hidden)
-            try linear(hidden, tokens: m, inFeatures: h, weight: layer.intermediate, bias: nil, out: inner, outFeatures: innerSize)
-            Kernels.biasGelu(inner, rows: m, columns: innerSize, bias: layer.intermediateBias.pointer)
-            try linear(inner, tokens: m, inFeatures: innerSize, weight: layer.output, bias: nil, out: out, outFeatures: h)
-            Kernels.layerNorm(out, bias: layer.outputBias.pointer, residual: hidden, rows: m, columns: h,
-                              gamma: layer.outputNorm.pointer, beta: layer.outputNormBias.pointer, eps: eps, out: hidden)
+            try attentionOutputAndFeedForward(layer, nil, foldedBiases: folded, rows: m, context: context, hidden: hidden,
+                                              out: out, inner: inner, scratch: s)
         }
         return try headLogits(hidden, rows: m)
     }
