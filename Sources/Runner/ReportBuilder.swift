@@ -21,6 +21,8 @@ public struct ReportBuilder {
         public var rows: [Int: ShardRow]
         var owners: [Int: StateStore]
         public var stateFiles: [URL]
+        /// The open stores of `stateFiles`, in the same order.
+        var stores: [StateStore]
     }
 
     public func merge() throws -> Merged {
@@ -30,6 +32,7 @@ public struct ReportBuilder {
         var rows: [Int: ShardRow] = [:]
         var owners: [Int: StateStore] = [:]
         var used: [URL] = []
+        var stores: [StateStore] = []
         for url in layout.stateFiles() {
             let store = try StateStore(url: url)
             guard try store.meta("plan_hash") == plan.planHash else {
@@ -37,6 +40,7 @@ public struct ReportBuilder {
                 continue
             }
             used.append(url)
+            stores.append(store)
             for row in try store.shardRows() {
                 if let old = rows[row.index], old.status == "done" || old.processed >= row.processed, row.status != "done" {
                     continue
@@ -45,7 +49,7 @@ public struct ReportBuilder {
                 owners[row.index] = store
             }
         }
-        return Merged(plan: plan, rows: rows, owners: owners, stateFiles: used)
+        return Merged(plan: plan, rows: rows, owners: owners, stateFiles: used, stores: stores)
     }
 
     /// What the reports of one dataset are computed from, kept for the charts and pages.
@@ -84,7 +88,7 @@ public struct ReportBuilder {
             evaluations.sort { ($0.0.shard, $0.0.ordinal) < ($1.0.shard, $1.0.ordinal) }
             if seconds == 0 { seconds = summedSeconds }   // state written before schema 2 has no spans
             let orig = rows.reduce(0) { $0 + $1.originalTokens }, comp = rows.reduce(0) { $0 + $1.compressedTokens }
-            let ratios = rows.map { $0.compressedTokens > 0 ? Double($0.originalTokens) / Double($0.compressedTokens) : 1 }.sorted()
+            let ratios = rows.map(\.ratio).sorted()
             let scores = rows.compactMap { r in r.retention.flatMap { try? JSONDecoder().decode(RetentionScores.self, from: Data($0.utf8)) } }
             let total = planned.reduce(0) { $0 + $1.records }
             var report = DatasetReport(
@@ -115,8 +119,8 @@ public struct ReportBuilder {
     /// two parts counts once).
     func int8Checks(_ m: Merged, dataset: String) throws -> [StateStore.Int8CheckRow] {
         var seen: [String: StateStore.Int8CheckRow] = [:]
-        for url in m.stateFiles {
-            for row in try StateStore(url: url).int8CheckRows(dataset: dataset) { seen["\(row.shard)/\(row.ordinal)"] = row }
+        for store in m.stores {
+            for row in try store.int8CheckRows(dataset: dataset) { seen["\(row.shard)/\(row.ordinal)"] = row }
         }
         return seen.values.sorted { ($0.shard, $0.ordinal) < ($1.shard, $1.ordinal) }
     }

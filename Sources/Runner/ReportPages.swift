@@ -8,15 +8,23 @@ import Evaluation
 struct ReportPages {
     var summary: ReportSummary
     var data: [ReportBuilder.DatasetData]
+    /// The accuracy-against-ratio chart, when any dataset has accuracy (made once: the pages link it).
+    let accuracyChart: String?
+
+    init(summary: ReportSummary, data: [ReportBuilder.DatasetData]) {
+        (self.summary, self.data) = (summary, data)
+        accuracyChart = Self.accuracyChart([summary])
+    }
 
     /// File name → contents, every file of the report pages.
     func files() -> [(String, String)] {
         var out: [(String, String)] = [("summary.md", markdown()), ("summary.html", html()),
                                        ("ratio-histogram.svg", ratioHistogram()),
                                        ("rate-by-length.svg", rateByLength())]
-        if let chart = Self.accuracyChart([summary]) { out.append(("accuracy-vs-ratio.svg", chart)) }
-        out.append(("highlight.html", HighlightPage.html(title: "\(summary.job): kept and dropped words", samples: samples())))
-        out.append(("word-labels.jsonl", wordLabelLines()))
+        if let accuracyChart { out.append(("accuracy-vs-ratio.svg", accuracyChart)) }
+        let samples = samples()
+        out.append(("highlight.html", HighlightPage.html(title: "\(summary.job): kept and dropped words", samples: samples)))
+        out.append(("word-labels.jsonl", wordLabelLines(samples)))
         return out
     }
 
@@ -84,7 +92,7 @@ struct ReportPages {
 
     var charts: [(file: String, alt: String)] {
         var c = [("ratio-histogram.svg", "Achieved compression ratios"), ("rate-by-length.svg", "Achieved against requested rate by length")]
-        if Self.accuracyChart([summary]) != nil { c.append(("accuracy-vs-ratio.svg", "Accuracy against compression ratio")) }
+        if accuracyChart != nil { c.append(("accuracy-vs-ratio.svg", "Accuracy against compression ratio")) }
         return c
     }
 
@@ -147,9 +155,7 @@ struct ReportPages {
 
     func ratioHistogram() -> String {
         let series = data.map { d in
-            Charts.Series(name: d.report.dataset, values: d.rows.map {
-                $0.compressedTokens > 0 ? Double($0.originalTokens) / Double($0.compressedTokens) : 1
-            })
+            Charts.Series(name: d.report.dataset, values: d.rows.map(\.ratio))
         }
         let n = data.reduce(0) { $0 + $1.rows.count }
         return Charts.histogram(title: "Achieved compression ratio per record",
@@ -218,9 +224,9 @@ struct ReportPages {
         return out
     }
 
-    func wordLabelLines() -> String {
+    func wordLabelLines(_ samples: [HighlightPage.Sample]) -> String {
         var out: [UInt8] = []
-        for s in samples() {
+        for s in samples {
             let v = JSONValue.object(JSONObject([
                 ("dataset", JSONValue(s.dataset)), ("file", JSONValue(s.file)), ("line", JSONValue(s.line)),
                 ("words", JSONValue(s.words)), ("labels", .array(s.labels.map { JSONValue($0) })),

@@ -96,4 +96,7 @@ struct RecordRow {
     var compressedTokens: Int
     var retention: String?
     var wordLabels: [UInt8]?
+
+    /// The record's compression ratio 1/τ, original / compressed tokens (1 when nothing is left).
+    var ratio: Double { compressedTokens > 0 ? Double(originalTokens) / Double(compressedTokens) : 1 }
 }
