@@ -87,9 +87,9 @@ public struct BenchmarkSuite: Sendable {
                   let metric = LongBench.datasetMetric[task], case .string(let context)? = record["context"] else { return nil }
             var input = ""
             if case .string(let i)? = record["input"] { input = i }
-            let answers = Self.strings(record["answers"])
+            let answers = BenchmarkPromptFields.strings(record["answers"])
             guard !answers.isEmpty else { return nil }
-            let classes = Self.strings(record["all_classes"])
+            let classes = BenchmarkPromptFields.strings(record["all_classes"])
             return BenchmarkPrompt(benchmark: "longbench", task: task, metric: metric.rawValue,
                                    prompt: Self.fill(t, ["context": context, "input": input]), maxTokens: e.maxTokens,
                                    answers: answers, allClasses: classes.isEmpty ? nil : classes)
@@ -97,7 +97,7 @@ public struct BenchmarkSuite: Sendable {
             guard case .string(let pid)? = record["pid"], case .string(let input)? = record["input"] else { return nil }
             let task = Self.zeroScrollsTask(pid)
             guard let e = zeroScrolls[task], let metric = ZeroScrolls.taskMetric[task] else { return nil }
-            let answers = Self.strings(record["output"])
+            let answers = BenchmarkPromptFields.strings(record["output"])
             guard !answers.isEmpty else { return nil }
             return BenchmarkPrompt(benchmark: "zeroscrolls", task: task, metric: metric.rawValue, prompt: input,
                                    maxTokens: e.maxTokens, answers: answers, allClasses: nil)
@@ -118,8 +118,6 @@ public struct BenchmarkSuite: Sendable {
               pid[r.upperBound...].allSatisfy(\.isASCII), pid[r.upperBound...].allSatisfy(\.isNumber) else { return pid }
         return String(pid[..<r.lowerBound])
     }
-
-    static func strings(_ v: JSONValue?) -> [String] { BenchmarkPromptFields.strings(v) }
 
     /// `{name}` placeholders replaced in one pass (a value's own braces are never re-read).
     static func fill(_ template: String, _ values: [String: String]) -> String {

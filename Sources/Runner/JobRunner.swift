@@ -186,24 +186,18 @@ public struct JobRunner: Sendable {
     /// compressor loaded only when a record needs checking.
     func checkInt8(plan: ShardPlan, mine: [PlanShard], store: StateStore, compressor: any ContextCompressor,
                    choice: ModelChoice, settings: CompressionSettings) throws {
-        guard loader.fp32Factory != nil else {
+        guard let factory = loader.fp32Factory else {
             logger.warning("no fp32 loader: the int8 agreement with fp32 is not measured")
             return
         }
-        let check = Int8AgreementCheck(int8: compressor, reference: { try loadFP32(choice) },
-                                       settings: settings, records: job.execution.int8CheckRecords, stop: stop, logger: logger)
+        let logger = self.logger
+        let check = Int8AgreementCheck(int8: compressor, reference: {
+            logger.info("loading the fp32 model beside the int8 one", metadata: ["model.path": "\(choice.location)"])
+            do { return try factory(choice.location) } catch {
+                throw RunnerError(.model, "cannot load the fp32 model beside the int8 one: \(error)")
+            }
+        }, settings: settings, records: job.execution.int8CheckRecords, stop: stop, logger: logger)
         try check.run(plan: plan, mine: mine, store: store)
-    }
-
-    /// The fp32 compressor of the chosen model (`ModelLoader.fp32Factory`).
-    func loadFP32(_ choice: ModelChoice) throws -> any ContextCompressor {
-        guard let factory = loader.fp32Factory else {
-            throw RunnerError(.model, "this lingua cannot load the fp32 model an int8 job needs")
-        }
-        logger.info("loading the fp32 model beside the int8 one", metadata: ["model.path": "\(choice.location)"])
-        do { return try factory(choice.location) } catch {
-            throw RunnerError(.model, "cannot load the fp32 model beside the int8 one: \(error)")
-        }
     }
 
     /// The target-LLM stage over this part's finished shards (see `TargetEvaluator`).

@@ -19,19 +19,6 @@ extension StateStore {
         }
     }
 
-    /// Per-record (original, compressed) token counts of finished records of the given shards.
-    public func recordTokens(shards: [Int]) throws -> [(Int, Int)] {
-        try locked("reading record statistics") {
-            var out: [(Int, Int)] = []
-            let s = try db.prepare("SELECT original_tokens, compressed_tokens FROM records WHERE shard = ? AND status = 'ok' ORDER BY ordinal")
-            for sh in shards {
-                try s.bind([.int(sh)])
-                while try s.step() { out.append((s.int(0), s.int(1))) }
-            }
-            return out
-        }
-    }
-
     /// The finished records of the given shards with what the reports need, in shard order.
     func recordRows(shards: [Int]) throws -> [RecordRow] {
         try locked("reading record statistics") {
