@@ -34,8 +34,6 @@ public struct DistillDataset: Sendable, Equatable {
                               base: url.standardizedFileURL.deletingLastPathComponent())
     }
 
-    func relativeName(of url: URL) -> String {
-        let b = base.standardizedFileURL.path + "/"
-        return url.path.hasPrefix(b) ? String(url.path.dropFirst(b.count)) : url.path
-    }
+    /// A file's name relative to the dataset's folder (absolute when outside it), as the runner's plans name files.
+    func relativeName(of url: URL) -> String { url.path(relativeToFolder: base) }
 }

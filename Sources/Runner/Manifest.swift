@@ -87,8 +87,14 @@ public struct DatasetSpec: Sendable, Equatable {
     public var base: URL
 
     /// A file's name relative to the manifest folder (absolute when outside it).
-    public func relativeName(of url: URL) -> String {
+    public func relativeName(of url: URL) -> String { url.path(relativeToFolder: base) }
+}
+
+extension URL {
+    /// This file's path relative to the folder `base` (the absolute path when it lies outside it): the
+    /// file names plans and quarantine files record.
+    public func path(relativeToFolder base: URL) -> String {
         let b = base.standardizedFileURL.path + "/"
-        return url.path.hasPrefix(b) ? String(url.path.dropFirst(b.count)) : url.path
+        return path.hasPrefix(b) ? String(path.dropFirst(b.count)) : path
     }
 }
