@@ -82,9 +82,7 @@ struct CompressCommand: ParsableCommand {
         let compressor: PromptCompressor
         if model == "auto" {
             // As a job's `model: auto`: the released checkpoint, else lingua-mini (says which on stderr).
-            CLILogging.bootstrapOnce
-            var logger = Logger(label: "lingua.compress")
-            logger.logLevel = CLILogging.levelFromEnvironment
+            let logger = CLILogging.logger("lingua.compress")
             let loaded = try ModelLoader(factory: ModelFactory.loader(precision: chosenPrecision, refineMargin: int8RefineMargin)).loadChoosing(.auto, logger: logger)
             guard let c = loaded.compressor as? PromptCompressor else { throw CLIFailure("model: auto gave no compressor") }
             compressor = c

@@ -86,7 +86,7 @@ struct DistillCommand: ParsableCommand {
 
     func run() throws {
         signal(SIGXFSZ, SIG_IGN)
-        let logger = verboseLogger()
+        let logger = CLILogging.logger("lingua.distill", verbose: verbose)
         let signals = SignalStop(logger: logger, stoppingAfter: "the requests in flight")
         defer { signals.cancel() }
         let stop = signals.flag
@@ -136,12 +136,5 @@ struct DistillCommand: ParsableCommand {
             }
             return DistillDataset(d)
         }
-    }
-
-    private func verboseLogger() -> Logging.Logger {
-        CLILogging.bootstrapOnce
-        var l = Logging.Logger(label: "lingua.distill")
-        l.logLevel = verbose ? .debug : CLILogging.levelFromEnvironment
-        return l
     }
 }

@@ -23,12 +23,7 @@ struct JobOptions: ParsableArguments {
 
     func layout(for job: Job) -> OutputLayout { OutputLayout(root: outputURL ?? job.output) }
 
-    func logger(_ label: String) -> Logger {
-        CLILogging.bootstrapOnce
-        var l = Logger(label: label)
-        l.logLevel = verbose ? .debug : CLILogging.levelFromEnvironment
-        return l
-    }
+    func logger(_ label: String) -> Logger { CLILogging.logger(label, verbose: verbose) }
 }
 
 /// Logging for the command layer: swift-log to standard error, bootstrapped once per process.
@@ -39,6 +34,14 @@ enum CLILogging {
 
     static var levelFromEnvironment: Logger.Level {
         ProcessInfo.processInfo.environment["LINGUA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    }
+
+    /// A logger for `label` at debug level with `verbose`, else at `LINGUA_LOG_LEVEL` (default info).
+    static func logger(_ label: String, verbose: Bool = false) -> Logger {
+        bootstrapOnce
+        var l = Logger(label: label)
+        l.logLevel = verbose ? .debug : levelFromEnvironment
+        return l
     }
 }
 
