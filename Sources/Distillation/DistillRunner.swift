@@ -153,7 +153,6 @@ public struct DistillRunner: Sendable {
                 try AtomicFile.publish(tmp, to: final)
             } catch {
                 sink.abandon()
-                unlink(tmp.path)
                 throw error
             }
         }

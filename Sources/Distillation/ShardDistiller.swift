@@ -85,10 +85,10 @@ struct ShardDistiller: Sendable {
                                               completionTokens: r.usage?.completionTokens ?? 0, attempts: r.attempts))
     }
 
-    /// A 4xx about one request rather than the setup (not 401/403/404, which hit every chunk,
-    /// nor the retryable 408/409/429).
+    /// A 4xx about one request rather than the setup (not 401/403/404, which hit every chunk, nor one
+    /// the client retries, `LLMClient.isRetryable`).
     static func isRejection(_ status: Int) -> Bool {
-        (400..<500).contains(status) && ![401, 403, 404, 408, 409, 429].contains(status)
+        (400..<500).contains(status) && ![401, 403, 404].contains(status) && !LLMClient.isRetryable(status)
     }
 
     /// The shard's records in file order; unreadable ones are quarantined and left out.
