@@ -88,7 +88,7 @@ struct TargetEvaluator {
             let requests = try pending(shard, format: format, outcome: &outcome)
             let failures = Counter()
             let store = self.store, model = self.model, suite = self.suite, logger = self.logger
-            _ = WorkerPool.run(workers: settings.maxConcurrency, items: requests, stop: stop) { r, _ in
+            let errors = WorkerPool.run(workers: settings.maxConcurrency, items: requests, stop: stop) { r, _ in
                 do {
                     let cut = try suite.truncate(r.prompt, maxTokens: r.maxTokens, encoding: encoding)
                     let answer = try model.answer(cut.text, maxTokens: r.maxTokens)
@@ -104,6 +104,9 @@ struct TargetEvaluator {
                         "error": "\(error)"])
                 }
             }
+            // Only a state-store failure escapes the body (a failed request is counted and logged above):
+            // it must end the run with its error, not look like a stop.
+            if let error = errors.first { throw error }
             outcome.asked += requests.count - failures.value
             outcome.failed += failures.value
             if failures.value == 0 && !stop.isSet {
