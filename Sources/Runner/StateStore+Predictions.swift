@@ -19,10 +19,15 @@ extension StateStore {
         return cleared
     }
 
-    func saveEvalRecord(_ r: EvalRecord) throws {
-        try locked("saving an evaluated record") {
-            try db.run("INSERT OR REPLACE INTO eval_records(shard, ordinal, benchmark, task, metric, gold) VALUES (?, ?, ?, ?, ?, ?)",
-                       [.int(r.shard), .int(r.ordinal), .text(r.benchmark), .text(r.task), .text(r.metric), .text(r.gold)])
+    /// Saves the evaluated records of a shard in one transaction.
+    func saveEvalRecords(_ records: [EvalRecord]) throws {
+        try locked("saving evaluated records") {
+            try db.transaction {
+                for r in records {
+                    try db.run("INSERT OR REPLACE INTO eval_records(shard, ordinal, benchmark, task, metric, gold) VALUES (?, ?, ?, ?, ?, ?)",
+                               [.int(r.shard), .int(r.ordinal), .text(r.benchmark), .text(r.task), .text(r.metric), .text(r.gold)])
+                }
+            }
         }
     }
 

@@ -164,17 +164,18 @@ struct TargetEvaluator {
         } catch {
             throw CorpusBridge.runnerError(error, inputURL, code: .input)
         }
-        for (ordinal, p) in golds { try saveGold(shard: shard.index, ordinal: ordinal, prompt: p) }
+        if !golds.isEmpty { try store.saveEvalRecords(golds.map { Self.goldRecord(shard: shard.index, ordinal: $0.0, prompt: $0.1) }) }
         return out
     }
 
-    func saveGold(shard: Int, ordinal: Int, prompt: BenchmarkPrompt) throws {
+    /// What the reports score a record's predictions against: its benchmark, task, metric and gold answers.
+    static func goldRecord(shard: Int, ordinal: Int, prompt: BenchmarkPrompt) -> EvalRecord {
         let gold = JSONValue.object(JSONObject([
             ("answers", JSONValue(prompt.answers)),
             ("all_classes", prompt.allClasses.map { JSONValue($0) } ?? .null),
         ]))
-        try store.saveEvalRecord(EvalRecord(shard: shard, ordinal: ordinal, benchmark: prompt.benchmark, task: prompt.task,
-                                            metric: prompt.metric, gold: String(decoding: JSON.serialize(gold), as: UTF8.self)))
+        return EvalRecord(shard: shard, ordinal: ordinal, benchmark: prompt.benchmark, task: prompt.task,
+                          metric: prompt.metric, gold: String(decoding: JSON.serialize(gold), as: UTF8.self))
     }
 }
 
