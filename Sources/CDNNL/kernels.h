@@ -239,21 +239,23 @@ LINGUA_AVX512 static inline void lingua_softmax_avx512(float *p, long rows, long
     }
 }
 
-/// Per row: asymmetric u8 with the range widened to include 0 (so 0 is exact).
-LINGUA_AVX512 static inline void lingua_quantize_rows_avx512(const float *x, long rows, long k, long ldx,
+/// Per row: asymmetric u8 of x - center (center NULL: of x) with the range widened to include 0 (so 0 is exact).
+LINGUA_AVX512 static inline void lingua_quantize_rows_avx512(const float *x, long rows, long k, long ldx, const float *center,
                                                                uint8_t *q, float *scales, int32_t *zeros, int levels) {
     long full = k & ~15L;
     __mmask16 tail = (__mmask16)((1u << (k - full)) - 1);
+#define LINGUA_CENTERED(m, i) (center ? _mm512_sub_ps(_mm512_maskz_loadu_ps(m, px + (i)), _mm512_maskz_loadu_ps(m, center + (i))) \
+                                      : _mm512_maskz_loadu_ps(m, px + (i)))
     for (long row = 0; row < rows; row++) {
         const float *px = x + row * ldx;
         uint8_t *pq = q + row * k;
         __m512 lo = _mm512_setzero_ps(), hi = _mm512_setzero_ps();
         for (long i = 0; i < full; i += 16) {
-            __m512 v = _mm512_loadu_ps(px + i);
+            __m512 v = LINGUA_CENTERED((__mmask16)0xFFFF, i);
             lo = _mm512_min_ps(lo, v); hi = _mm512_max_ps(hi, v);
         }
         if (tail) {
-            __m512 v = _mm512_maskz_loadu_ps(tail, px + full);
+            __m512 v = LINGUA_CENTERED(tail, full);
             lo = _mm512_min_ps(lo, v); hi = _mm512_max_ps(hi, v);
         }
         float mn = _mm512_reduce_min_ps(lo), mx = _mm512_reduce_max_ps(hi);
@@ -267,12 +269,13 @@ LINGUA_AVX512 static inline void lingua_quantize_rows_avx512(const float *x, lon
         __m512i top = _mm512_set1_epi32(levels), bottom = _mm512_setzero_si512();
         for (long i = 0; i < k; i += 16) {
             __mmask16 m = i + 16 <= k ? (__mmask16)0xFFFF : tail;
-            __m512 v = _mm512_maskz_loadu_ps(m, px + i);
+            __m512 v = LINGUA_CENTERED(m, i);
             __m512i qi = _mm512_add_epi32(_mm512_cvtps_epi32(_mm512_mul_ps(v, inv)), vz);
             qi = _mm512_min_epi32(_mm512_max_epi32(qi, bottom), top);
             _mm512_mask_cvtepi32_storeu_epi8(pq + i, m, qi);
         }
     }
+#undef LINGUA_CENTERED
 }
 
 /// out[i][j] = (c[i][j] - zero[i]·colSum[j]) · rowScale[i] · colScale[j] + bias[j].
@@ -382,18 +385,22 @@ static inline void lingua_softmax_rows(float *p, long rows, long n) {
     }
 }
 
-/// Dynamic per-row asymmetric quantisation of x[rows × k] (row stride ldx) to u8 q[rows × k]:
-/// q = clamp(round(x / scale) + zero, 0, levels), range [min(x, 0), max(x, 0)] mapped onto 0...levels
-/// (`lingua_activation_levels()`).
-static inline void lingua_quantize_rows(const float *x, long rows, long k, long ldx,
+/// Dynamic per-row asymmetric quantisation of x[rows × k] (row stride ldx), less `center` (k values,
+/// the same for every row; NULL: none), to u8 q[rows × k]: q = clamp(round((x - center) / scale) + zero,
+/// 0, levels), range [min(x - center, 0), max(x - center, 0)] mapped onto 0...levels (`lingua_activation_levels()`).
+static inline void lingua_quantize_rows(const float *x, long rows, long k, long ldx, const float *center,
                                         uint8_t *q, float *scales, int32_t *zeros, int levels) {
 #if defined(__x86_64__)
-    if (LINGUA_HAS_AVX512()) { lingua_quantize_rows_avx512(x, rows, k, ldx, q, scales, zeros, levels); return; }
+    if (LINGUA_HAS_AVX512()) { lingua_quantize_rows_avx512(x, rows, k, ldx, center, q, scales, zeros, levels); return; }
 #endif
     for (long row = 0; row < rows; row++) {
         const float *px = x + row * ldx;
         float mn = 0, mx = 0;
-        for (long i = 0; i < k; i++) { if (px[i] < mn) mn = px[i]; if (px[i] > mx) mx = px[i]; }
+        for (long i = 0; i < k; i++) {
+            float v = center ? px[i] - center[i] : px[i];
+            if (v < mn) mn = v;
+            if (v > mx) mx = v;
+        }
         float scale = (mx - mn) / (float)levels;
         if (!(scale > 0)) scale = 1.0f;
         int32_t zero = (int32_t)lrintf(-mn / scale);
@@ -401,7 +408,7 @@ static inline void lingua_quantize_rows(const float *x, long rows, long k, long 
         scales[row] = scale;
         zeros[row] = zero;
         for (long i = 0; i < k; i++) {
-            long v = lrintf(px[i] * inv) + zero;
+            long v = lrintf((center ? px[i] - center[i] : px[i]) * inv) + zero;
             q[row * k + i] = (uint8_t)(v < 0 ? 0 : (v > levels ? levels : v));
         }
     }

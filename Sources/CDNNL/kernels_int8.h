@@ -208,32 +208,34 @@ static inline int lingua_int8_fused_available(void) {
 
 /// Per row i of the block: x = dequantise(c[i]) + bias (as `lingua_dequantize`), then exact GELU
 /// (`lingua_gelu`), then per-token u8 codes of x into q[i] (row stride k = n) with qScales/qZeros
-/// (`lingua_quantize_rows`). The fp32 intermediate lives only in `buffer` (n floats).
+/// (`lingua_quantize_rows`, less qCenter). The fp32 intermediate lives only in `buffer` (n floats).
 static inline void lingua_int8_dequantize_gelu_quantize(const int32_t *c, long ldc, long rows, long n,
                                                         const float *rowScale, const int32_t *rowZero,
                                                         const float *colScale, const int32_t *colSum, const float *bias,
-                                                        float *buffer, uint8_t *q, float *qScales, int32_t *qZeros, int levels) {
+                                                        float *buffer, const float *qCenter, uint8_t *q, float *qScales,
+                                                        int32_t *qZeros, int levels) {
     for (long row = 0; row < rows; row++) {
         lingua_dequantize(c + row * ldc, ldc, 1, n, rowScale + row, rowZero + row, colScale, colSum, bias, buffer, n);
         lingua_gelu(buffer, n);
-        lingua_quantize_rows(buffer, 1, n, n, q + row * n, qScales + row, qZeros + row, levels);
+        lingua_quantize_rows(buffer, 1, n, n, qCenter, q + row * n, qScales + row, qZeros + row, levels);
     }
 }
 
 /// Per row i: LayerNorm(dequantise(c[i]) + bias + hidden[i]) → hidden[i] (as `lingua_dequantize` then
 /// `lingua_layer_norm` with the residual), then, when q is not NULL, the per-token u8 codes of the new
-/// hidden row into q[i] (row stride n). Returns 0 (doing nothing) without AVX-512.
+/// hidden row less qCenter into q[i] (row stride n). Returns 0 (doing nothing) without AVX-512.
 static inline int lingua_int8_dequantize_layer_norm(const int32_t *c, long ldc, long rows, long n,
                                                     const float *rowScale, const int32_t *rowZero,
                                                     const float *colScale, const int32_t *colSum, const float *bias,
                                                     float *hidden, const float *gamma, const float *beta, float eps,
-                                                    float *buffer, uint8_t *q, float *qScales, int32_t *qZeros, int levels) {
+                                                    float *buffer, const float *qCenter, uint8_t *q, float *qScales,
+                                                    int32_t *qZeros, int levels) {
     if (!lingua_int8_fused_available()) return 0;
     for (long row = 0; row < rows; row++) {
         float *h = hidden + row * n;
         lingua_dequantize(c + row * ldc, ldc, 1, n, rowScale + row, rowZero + row, colScale, colSum, bias, buffer, n);
         lingua_layer_norm(buffer, NULL, h, 1, n, gamma, beta, eps, h);
-        if (q) lingua_quantize_rows(h, 1, n, n, q + row * n, qScales + row, qZeros + row, levels);
+        if (q) lingua_quantize_rows(h, 1, n, n, qCenter, q + row * n, qScales + row, qZeros + row, levels);
     }
     return 1;
 }

@@ -25,7 +25,8 @@ public final class PromptCompressor: ContextCompressor {
     /// A model directory or a Hugging Face repo id (`microsoft/llmlingua-2-xlm-roberta-large-meetingbank`).
     /// `precision: .int8` runs the encoder's dense layers in int8 (`Int8Plan.standard`) and re-scores in
     /// fp32 the pieces of every word within `int8RefineMargin` of its chunk threshold (0: none); results
-    /// then differ from llmlingua's, and the fingerprint says so (`…+int8:<plan>[+refine:<margin>]`).
+    /// then differ from llmlingua's, and the fingerprint says so (`…+int8:<plan>[+centered][+refine:<margin>]`;
+    /// `+centered`: the dense layers' inputs quantised less their calibrated centres, `Int8Plan.centered`).
     public convenience init(model: String, resolver: ModelResolver = .init(), maxBatchSize: Int = 50,
                             precision: EncoderPrecision = .fp32, int8RefineMargin: Double = defaultInt8RefineMargin) throws {
         let resolved = try resolver.resolve(model)
@@ -39,7 +40,9 @@ public final class PromptCompressor: ContextCompressor {
         let b = try Self.loadBackends(directory: directory)
         let classifier = b.classifier.with(precision: precision)
         let model = ClassifierModel(classifier, refinementMargin: int8RefineMargin)
-        let suffix = classifier.int8Plan.map { "+int8:\($0)" + (model.refinementMargin > 0 ? "+refine:\(model.refinementMargin)" : "") } ?? ""
+        let suffix = classifier.int8Plan.map {
+            "+int8:\($0)" + ($0.centered ? "+centered" : "") + (model.refinementMargin > 0 ? "+refine:\(model.refinementMargin)" : "")
+        } ?? ""
         self.init(family: b.family, tokenizer: b.tokenizer, counter: try Cl100kCounter(),
                   model: model, specialTokens: b.specialTokens,
                   fingerprint: try (fingerprint ?? ModelFingerprint.compute(directory: directory)) + suffix,

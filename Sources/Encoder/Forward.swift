@@ -137,8 +137,10 @@ extension TokenClassifier {
     }
 
     /// Runs embeddings and every transformer layer; the last hidden state ends in `scratch.hidden`.
-    /// `keyMasks` (per sequence, false = key masked out) as PyTorch's `attention_mask`.
-    func encode(_ pack: [[Int32]], keyMasks: [[Bool]]?, scratch s: Scratch) throws {
+    /// `keyMasks` (per sequence, false = key masked out) as PyTorch's `attention_mask`. `observe` (fp32
+    /// layers only) sees each dense part's input, with the layer index.
+    func encode(_ pack: [[Int32]], keyMasks: [[Bool]]?, scratch s: Scratch,
+                observe: ((Int, Int8Plan.Part, UnsafePointer<Float>, Int, Int) -> Void)? = nil) throws {
         let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
         let tokens = pack.reduce(0) { $0 + $1.count }, longest = pack.map(\.count).max() ?? 0
         let w = weights
@@ -168,6 +170,7 @@ extension TokenClassifier {
                                } })
                 attentionCodesReady = codes != nil
             } else {
+                observe?(index, .qkv, s.hidden, tokens, h)
                 try fp32QueryKeyValue(s.hidden, rows: tokens, layer: layer, foldedBiases: folded, q: s.q, k: keys, v: values)
             }
 
@@ -193,17 +196,21 @@ extension TokenClassifier {
             }
 
             if try int8AttentionOutputAndFeedForward(layer, q8, tokens: tokens, scratch: s) { continue }
+            observe?(index, .attentionOutput, s.context, tokens, h)
             try attentionOutputAndFeedForward(layer, q8, foldedBiases: folded, rows: tokens, context: s.context, hidden: s.hidden,
-                                              out: s.q, inner: s.inner, scratch: s)
+                                              out: s.q, inner: s.inner, scratch: s,
+                                              observe: observe.map { o in { o(index, $0, $1, $2, $3) } })
         }
     }
 
-    /// out[tokens × outFeatures] = input · weightᵀ + bias (PyTorch `Linear`); with `bias` nil the caller
-    /// adds the bias itself in its next pass over `out` (fused into GELU or the residual LayerNorm).
-    func linear(_ input: UnsafePointer<Float>, tokens: Int, inFeatures: Int, weight: WeightTensor,
-                        bias: WeightTensor?, out: UnsafeMutablePointer<Float>, outFeatures: Int) throws {
+    /// out[tokens × outFeatures] = input · weightᵀ + bias (PyTorch `Linear`; `transposed`: the weight is
+    /// stored [in × out] instead); with `bias` nil the caller adds the bias itself in its next pass over
+    /// `out` (fused into GELU or the residual LayerNorm).
+    func linear(_ input: UnsafePointer<Float>, tokens: Int, inFeatures: Int, weight: WeightTensor, transposed: Bool = false,
+                bias: WeightTensor?, out: UnsafeMutablePointer<Float>, outFeatures: Int) throws {
         if let bias { Kernels.fillRows(out, rows: tokens, columns: outFeatures, bias: bias.pointer) }
         try GEMM.sgemm(m: tokens, n: outFeatures, k: inFeatures, a: input, lda: inFeatures, b: weight.pointer,
-                       ldb: inFeatures, transposeB: true, beta: bias == nil ? 0 : 1, c: out, ldc: outFeatures)
+                       ldb: transposed ? outFeatures : inFeatures, transposeB: !transposed, beta: bias == nil ? 0 : 1,
+                       c: out, ldc: outFeatures)
     }
 }

@@ -72,7 +72,7 @@ extension TokenClassifier {
                             into b: Int8AttentionBuffers, tokens: Int) {
         let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
         // Q: [tokens·heads × dh] rows of dh values, codes in the same order, scales [token·heads + head].
-        lingua_quantize_rows(query + first * h, rows * heads, dh, dh, b.queryCodes + first * h, b.queryScales + first * heads,
+        lingua_quantize_rows(query + first * h, rows * heads, dh, dh, nil, b.queryCodes + first * h, b.queryScales + first * heads,
                              b.queryZeros + first * heads, activationLevels)
         // K: codes [tokens × h], scales and sums head-major [head·tokens + token].
         lingua_quantize_heads_s8(keys + first * h, rows, heads, dh, h, b.keyCodes + first * h, b.keyScales + first, b.keySums + first,

@@ -11,7 +11,7 @@ extension Int8Weights {
 extension TokenClassifier {
     /// `quantized(plan)` without the row-block pipeline (whole-pack GEMMs, unfused epilogues), for tests.
     func quantizedWithoutRowBlocks(_ plan: Int8Plan = .standard) -> TokenClassifier {
-        TokenClassifier(sharing: self, int8: Int8Weights(weights, plan: plan, rowBlocks: false))
+        TokenClassifier(sharing: self, int8: int8Weights(plan, rowBlocks: false))
     }
 
     /// Whether the int8 dense layers run on packed weights in row blocks (false for fp32).
@@ -29,7 +29,7 @@ extension TokenClassifier {
             guard let values = weight.values else {
                 throw EncoderError(.invalidInput, "int8 weight \(n)×\(k) is packed but no row-block workspace exists")
             }
-            lingua_quantize_rows(input, tokens, k, k, s.quantized, s.rowScales, s.rowZeros, activationLevels)
+            lingua_quantize_rows(input, tokens, k, k, weight.center, s.quantized, s.rowScales, s.rowZeros, activationLevels)
             try GEMM.gemmU8S8(m: tokens, n: n, k: k, a: s.quantized, b: values, c: s.accumulators)
             for (part, out) in outputs.enumerated() {
                 let column = part * width
@@ -44,7 +44,7 @@ extension TokenClassifier {
         var first = 0
         while first < tokens {
             let rows = min(work.rows, tokens - first)
-            lingua_quantize_rows(input + first * k, rows, k, k, work.codes, work.scales, work.zeros, activationLevels)
+            lingua_quantize_rows(input + first * k, rows, k, k, weight.center, work.codes, work.scales, work.zeros, activationLevels)
             try work.run(packed, input: work.codes)
             for (part, out) in outputs.enumerated() {
                 let column = part * width
@@ -75,18 +75,18 @@ extension TokenClassifier {
         while first < tokens {
             let rows = min(work.rows, tokens - first)
             let hidden = s.hidden + first * h
-            lingua_quantize_rows(s.context + first * h, rows, h, h, work.codes, work.scales, work.zeros, levels)
+            lingua_quantize_rows(s.context + first * h, rows, h, h, out.center, work.codes, work.scales, work.zeros, levels)
             try work.run(packedOut, input: work.codes)
             _ = lingua_int8_dequantize_layer_norm(work.accumulators, h, rows, h, work.scales, work.zeros, out.scales, out.sums,
                                                   out.bias, hidden, layer.attentionNorm.pointer, layer.attentionNormBias.pointer,
-                                                  eps, work.row, work.codes2, work.scales2, work.zeros2, levels)
+                                                  eps, work.row, up.center, work.codes2, work.scales2, work.zeros2, levels)
             try work.run(packedUp, input: work.codes2)
             lingua_int8_dequantize_gelu_quantize(work.accumulators, inner, rows, inner, work.scales2, work.zeros2, up.scales,
-                                                 up.sums, up.bias, work.row, work.codes, work.scales, work.zeros, levels)
+                                                 up.sums, up.bias, work.row, down.center, work.codes, work.scales, work.zeros, levels)
             try work.run(packedDown, input: work.codes)
             _ = lingua_int8_dequantize_layer_norm(work.accumulators, h, rows, h, work.scales, work.zeros, down.scales, down.sums,
                                                   down.bias, hidden, layer.outputNorm.pointer, layer.outputNormBias.pointer,
-                                                  eps, work.row, nil, nil, nil, levels)
+                                                  eps, work.row, nil, nil, nil, nil, levels)
             first += rows
         }
         return true

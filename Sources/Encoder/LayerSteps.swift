@@ -1,3 +1,6 @@
+/// Sees the fp32 input of one dense part of a layer (`rows` × `columns`, row-major) before it is used.
+typealias InputObserver = (_ part: Int8Plan.Part, _ input: UnsafePointer<Float>, _ rows: Int, _ columns: Int) -> Void
+
 /// The steps of one transformer layer that the full forward pass (`encode`) and the fp32 re-scoring of
 /// chosen rows (`refineRows`) share, so both compute a row the same way.
 extension TokenClassifier {
@@ -20,12 +23,17 @@ extension TokenClassifier {
     /// left out (it adds qᵢ·b to every score of row i, which softmax cancels) and the value bias rides on
     /// the attention-output bias (`attentionOutBiasWithValueBias`); both equal PyTorch's result up to
     /// float rounding.
-    func fp32QueryKeyValue(_ input: UnsafePointer<Float>, rows: Int, layer: LayerWeights, foldedBiases: Bool,
+    /// `transposed`: the same weights stored [in × out] (refinement's copy), read instead of `layer`'s.
+    func fp32QueryKeyValue(_ input: UnsafePointer<Float>, rows: Int, layer: LayerWeights, transposed: TransposedLayer? = nil,
+                           foldedBiases: Bool,
                            q: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>) throws {
         let h = config.hiddenSize
-        try linear(input, tokens: rows, inFeatures: h, weight: layer.query, bias: layer.queryBias, out: q, outFeatures: h)
-        try linear(input, tokens: rows, inFeatures: h, weight: layer.key, bias: foldedBiases ? nil : layer.keyBias, out: k, outFeatures: h)
-        try linear(input, tokens: rows, inFeatures: h, weight: layer.value, bias: foldedBiases ? nil : layer.valueBias, out: v, outFeatures: h)
+        try linear(input, tokens: rows, inFeatures: h, weight: transposed?.query ?? layer.query, transposed: transposed != nil,
+                   bias: layer.queryBias, out: q, outFeatures: h)
+        try linear(input, tokens: rows, inFeatures: h, weight: transposed?.key ?? layer.key, transposed: transposed != nil,
+                   bias: foldedBiases ? nil : layer.keyBias, out: k, outFeatures: h)
+        try linear(input, tokens: rows, inFeatures: h, weight: transposed?.value ?? layer.value, transposed: transposed != nil,
+                   bias: foldedBiases ? nil : layer.valueBias, out: v, outFeatures: h)
     }
 
     /// One head's fp32 attention for `rows` query rows over the `n` keys and values of their sequence (all
@@ -43,32 +51,39 @@ extension TokenClassifier {
 
     /// The attention output projection, residual LayerNorm, feed-forward block and residual LayerNorm of
     /// `rows` rows: `context` and `hidden` → `hidden` (in place), `out` and `inner` as work space. Each
-    /// dense part runs in int8 where `q8` has it (with `scratch`'s int8 buffers), else in fp32.
-    func attentionOutputAndFeedForward(_ layer: LayerWeights, _ q8: QuantizedLayer?, foldedBiases: Bool, rows: Int,
+    /// dense part runs in int8 where `q8` has it (with `scratch`'s int8 buffers), else in fp32 (from
+    /// `transposed` when given).
+    func attentionOutputAndFeedForward(_ layer: LayerWeights, _ q8: QuantizedLayer?, transposed: TransposedLayer? = nil,
+                                       foldedBiases: Bool, rows: Int,
                                        context: UnsafePointer<Float>, hidden: UnsafeMutablePointer<Float>,
                                        out: UnsafeMutablePointer<Float>, inner: UnsafeMutablePointer<Float>,
-                                       scratch s: Scratch) throws {
+                                       scratch s: Scratch, observe: InputObserver? = nil) throws {
         let h = config.hiddenSize, innerSize = config.intermediateSize, eps = config.layerNormEps
         if let attentionOutput = q8?.attentionOutput {
             try int8Linear(context, tokens: rows, weight: attentionOutput, outputs: [out], scratch: s)
         } else {
-            try linear(context, tokens: rows, inFeatures: h, weight: layer.attentionOut, bias: nil, out: out, outFeatures: h)
+            try linear(context, tokens: rows, inFeatures: h, weight: transposed?.attentionOut ?? layer.attentionOut,
+                       transposed: transposed != nil, bias: nil, out: out, outFeatures: h)
         }
         let attentionOutBias = foldedBiases ? layer.attentionOutBiasWithValueBias : layer.attentionOutBias
         Kernels.layerNorm(out, bias: q8?.attentionOutput == nil ? attentionOutBias.pointer : nil, residual: hidden, rows: rows,
                           columns: h, gamma: layer.attentionNorm.pointer, beta: layer.attentionNormBias.pointer, eps: eps, out: hidden)
+        observe?(.intermediate, hidden, rows, h)
 
         if let intermediate = q8?.intermediate {
             try int8Linear(hidden, tokens: rows, weight: intermediate, outputs: [inner], scratch: s)
             Kernels.gelu(inner, count: rows * innerSize)
         } else {
-            try linear(hidden, tokens: rows, inFeatures: h, weight: layer.intermediate, bias: nil, out: inner, outFeatures: innerSize)
+            try linear(hidden, tokens: rows, inFeatures: h, weight: transposed?.intermediate ?? layer.intermediate,
+                       transposed: transposed != nil, bias: nil, out: inner, outFeatures: innerSize)
             Kernels.biasGelu(inner, rows: rows, columns: innerSize, bias: layer.intermediateBias.pointer)
         }
+        observe?(.output, inner, rows, innerSize)
         if let output = q8?.output {
             try int8Linear(inner, tokens: rows, weight: output, outputs: [out], scratch: s)
         } else {
-            try linear(inner, tokens: rows, inFeatures: innerSize, weight: layer.output, bias: nil, out: out, outFeatures: h)
+            try linear(inner, tokens: rows, inFeatures: innerSize, weight: transposed?.output ?? layer.output,
+                       transposed: transposed != nil, bias: nil, out: out, outFeatures: h)
         }
         Kernels.layerNorm(out, bias: q8?.output == nil ? layer.outputBias.pointer : nil, residual: hidden, rows: rows, columns: h,
                           gamma: layer.outputNorm.pointer, beta: layer.outputNormBias.pointer, eps: eps, out: hidden)

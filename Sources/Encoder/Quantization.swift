@@ -13,7 +13,8 @@ public enum EncoderPrecision: String, Sendable, Hashable, CaseIterable, Codable 
 /// Textual form (`Int8Plan(parsing:)`, `description`): comma-separated parts and layer indices kept
 /// in fp32, e.g. `ffn_out,0,-1`; `none` (everything int8). Negative indices count from the last layer.
 /// The items `attn_bf16` and `attn_int8` (opt-in, one or the other) also run the attention matmuls
-/// (QKᵀ and P·V) in bf16, or in int8 on VNNI, instead of fp32.
+/// (QKᵀ and P·V) in bf16, or in int8 on VNNI, instead of fp32; `uncentered` quantises the dense layers'
+/// inputs as they are instead of less their calibrated centre.
 public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
     /// The four dense blocks of a transformer layer.
     public enum Part: String, Sendable, Hashable, CaseIterable {
@@ -36,16 +37,22 @@ public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
     /// Attention scores and context through u8·s8 matmuls (Q and K per token and head, softmax codes per
     /// row, V per column; masking and softmax in fp32); textual item `attn_int8`. Wins over `bf16Attention`.
     public var int8Attention: Bool
+    /// Dense-layer inputs quantised less a per-channel centre measured once at load (`QuantizedLinear.center`,
+    /// `TokenClassifier.activationCenters`); on by default, textual item `uncentered` turns it off.
+    public var centered: Bool
 
-    public init(fp32Parts: Set<Part> = [], fp32Layers: Set<Int> = [], bf16Attention: Bool = false, int8Attention: Bool = false) {
+    public init(fp32Parts: Set<Part> = [], fp32Layers: Set<Int> = [], bf16Attention: Bool = false, int8Attention: Bool = false,
+                centered: Bool = true) {
         self.fp32Parts = fp32Parts
         self.fp32Layers = fp32Layers
         self.bf16Attention = bf16Attention
         self.int8Attention = int8Attention
+        self.centered = centered
     }
 
     static let bf16AttentionItem = "attn_bf16"
     static let int8AttentionItem = "attn_int8"
+    static let uncenteredItem = "uncentered"
 
     /// The default int8 plan: every dense layer and the attention matmuls in int8 (`attn_int8`), the
     /// fastest plan measured (plain int8 long text +16% over fp32 attention, +6–8% over `attn_bf16` on
@@ -62,13 +69,15 @@ public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
                 bf16Attention = true
             } else if item == Self.int8AttentionItem {
                 int8Attention = true
+            } else if item == Self.uncenteredItem {
+                centered = false
             } else if let layer = Int(item) {
                 fp32Layers.insert(layer)
             } else if let part = Part(rawValue: item) {
                 fp32Parts.insert(part)
             } else {
                 throw EncoderError(.invalidInput, "unknown int8 plan item \"\(item)\" (parts: "
-                    + Part.allCases.map(\.rawValue).joined(separator: ", ") + ", a layer index, \(Self.bf16AttentionItem) or \(Self.int8AttentionItem))", item: "int8 plan")
+                    + Part.allCases.map(\.rawValue).joined(separator: ", ") + ", a layer index, \(Self.bf16AttentionItem), \(Self.int8AttentionItem) or \(Self.uncenteredItem))", item: "int8 plan")
             }
         }
         if bf16Attention && int8Attention {
@@ -79,6 +88,7 @@ public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         let items = Part.allCases.filter(fp32Parts.contains).map(\.rawValue) + fp32Layers.sorted().map(String.init)
             + (bf16Attention ? [Self.bf16AttentionItem] : []) + (int8Attention ? [Self.int8AttentionItem] : [])
+            + (centered ? [] : [Self.uncenteredItem])
         return items.isEmpty ? "none" : items.joined(separator: ",")
     }
 
@@ -101,10 +111,14 @@ final class QuantizedLinear: @unchecked Sendable {
     /// `values` reordered for the row-block matmul primitive (nil: that path is unavailable, the
     /// whole-pack `dnnl_gemm_u8s8s32` path runs instead).
     let packed: PackedInt8Weight?
+    /// The activation centre c (inFeatures values; nil: none): inputs are quantised as x − c and the
+    /// bias holds W·c, computed here in fp32, so W·x = W·(x − c) + W·c stays exact in the maths.
+    let center: UnsafeMutablePointer<Float>?
 
     /// Quantises the row-wise concatenation of `parts` (each [out_p × in], PyTorch layout) and their biases;
-    /// with a `packer`, also packs the int8 weight for its matmul primitive.
-    init(_ parts: [(weight: WeightTensor, bias: WeightTensor)], packer: Int8Packer? = nil) {
+    /// with a `packer`, also packs the int8 weight for its matmul primitive. With a `center`, the inputs
+    /// will be quantised less it and W·center joins the bias.
+    init(_ parts: [(weight: WeightTensor, bias: WeightTensor)], packer: Int8Packer? = nil, center: [Float]? = nil) {
         inFeatures = parts[0].weight.shape[1]
         outFeatures = parts.reduce(0) { $0 + $1.weight.shape[0] }
         let k = inFeatures
@@ -117,7 +131,22 @@ final class QuantizedLinear: @unchecked Sendable {
             let rows = part.weight.shape[0]
             bias.advanced(by: row).update(from: part.bias.pointer, count: rows)
             lingua_quantize_weight_rows(part.weight.pointer, rows, k, values + row * k, scales + row, sums + row)
+            if let center, center.count == k {
+                for j in 0..<rows {
+                    let w = part.weight.pointer + j * k
+                    var total: Double = 0
+                    for i in 0..<k { total += Double(w[i]) * Double(center[i]) }
+                    bias[row + j] += Float(total)
+                }
+            }
             row += rows
+        }
+        if let center, center.count == k {
+            let copy = UnsafeMutablePointer<Float>.allocate(capacity: k)
+            copy.initialize(from: center, count: k)
+            self.center = copy
+        } else {
+            self.center = nil
         }
         packed = try? packer?.pack(values, n: outFeatures, k: k)
         if packed == nil {
@@ -129,7 +158,7 @@ final class QuantizedLinear: @unchecked Sendable {
     }
 
     deinit {
-        values?.deallocate(); scales.deallocate(); sums.deallocate(); bias.deallocate()
+        values?.deallocate(); scales.deallocate(); sums.deallocate(); bias.deallocate(); center?.deallocate()
     }
 
     var byteCount: Int { (values == nil ? 0 : outFeatures * inFeatures) + outFeatures * 12 + (packed?.matmul.weightBytes ?? 0) }
@@ -148,16 +177,20 @@ struct Int8Weights: Sendable {
     let workspaces: Int8WorkspacePool?
     /// The attention matmuls of an `attn_bf16` or `attn_int8` plan (nil without one, or without the row-block pipeline).
     let attentionMatmuls: AttentionMatmuls?
+    /// The fp32 weights in the layout refinement reads (made on its first use).
+    let refinementWeights = RefinementWeights()
 
     /// `rowBlocks` false: no packed weights, every int8 GEMM runs as one whole-pack `dnnl_gemm_u8s8s32`
     /// (the path before the row-block pipeline; tests compare the two).
-    init(_ weights: EncoderWeights, plan: Int8Plan, rowBlocks: Bool = true) {
+    /// `centers` (per layer, per part: the activation centre of `QuantizedLinear`) from `activationCenters`.
+    init(_ weights: EncoderWeights, plan: Int8Plan, rowBlocks: Bool = true, centers: [[Int8Plan.Part: [Float]]]? = nil) {
         self.plan = plan
         let count = weights.layers.count
         let packer = rowBlocks ? try? Int8Packer(rows: Int8Weights.rowBlock) : nil
         layers = weights.layers.enumerated().map { index, l in
             func make(_ part: Int8Plan.Part, _ parts: [(WeightTensor, WeightTensor)]) -> QuantizedLinear? {
-                plan.isInt8(part, layer: index, of: count) ? QuantizedLinear(parts.map { (weight: $0.0, bias: $0.1) }, packer: packer) : nil
+                plan.isInt8(part, layer: index, of: count)
+                    ? QuantizedLinear(parts.map { (weight: $0.0, bias: $0.1) }, packer: packer, center: centers?[index][part]) : nil
             }
             return QuantizedLayer(
                 qkv: make(.qkv, [(l.query, l.queryBias), (l.key, l.keyBias), (l.value, l.valueBias)]),

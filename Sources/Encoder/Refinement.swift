@@ -6,7 +6,7 @@ public typealias RefinementSelector = @Sendable (_ sequence: Int, _ probabilitie
 
 extension TokenClassifier {
     /// Memory a worker may hold for the per-layer keys and values of a pack while refining.
-    public static let refinementCacheBytes = 160 << 20
+    public static let refinementCacheBytes = 210 << 20
 
     /// Pack size while refining: as many tokens (a multiple of 512, at most `maxPackTokens`) as fit the
     /// key/value cache budget, 2 × layers × tokens × hidden floats: 2048 for mBERT-base (151 MB),
@@ -85,11 +85,13 @@ extension TokenClassifier {
         let w = weights
         Kernels.layerNorm(hidden, residual: nil, rows: m, columns: h, gamma: w.embeddingNorm.pointer,
                           beta: w.embeddingNormBias.pointer, eps: config.layerNormEps, out: hidden)
+
         let maskedKeys = Self.maskedKeyColumns(keyMasks, sequences: pack.count)
+        let transposed = int8?.refinementWeights.layers(of: w)
         for (index, layer) in w.layers.enumerated() {
             // The bias convention of the cached keys and values is the one `encode` used for this layer.
             let folded = foldsAttentionBiases(layer: index)
-            try fp32QueryKeyValue(hidden, rows: m, layer: layer, foldedBiases: folded, q: q, k: k, v: v)
+            try fp32QueryKeyValue(hidden, rows: m, layer: layer, transposed: transposed?[index], foldedBiases: folded, q: q, k: k, v: v)
             let keys = s.keys(layer: index, hidden: h, value: false), values = s.keys(layer: index, hidden: h, value: true)
             for (row, packRow) in packRows.enumerated() {
                 (keys + packRow * h).update(from: k + row * h, count: h)
@@ -107,7 +109,7 @@ extension TokenClassifier {
                                    masked: maskedKeys[i], scores: scores, context: context + query)
                 }
             }
-            try attentionOutputAndFeedForward(layer, nil, foldedBiases: folded, rows: m, context: context, hidden: hidden,
+            try attentionOutputAndFeedForward(layer, nil, transposed: transposed?[index], foldedBiases: folded, rows: m, context: context, hidden: hidden,
                                               out: out, inner: inner, scratch: s)
         }
         return try headLogits(hidden, rows: m)

@@ -133,7 +133,7 @@ import Encoder
         let p = try Self.precision(f)
         #expect(p["refine_margin"] as? Double == margin)
         let plan = try #require(try OutputLayout(root: f.output).readPlan())
-        #expect(plan.inputs.modelFingerprint.hasSuffix("+int8:\(Int8Plan.standard)+refine:\(margin)"))
+        #expect(plan.inputs.modelFingerprint.hasSuffix("+int8:\(Int8Plan.standard)+centered+refine:\(margin)"))
         let a = try #require(p["agreement"] as? [String: Any])
         let (words, same) = try Self.expectedAgreement(f, records: Self.checked, refineMargin: margin)
         let (_, plainSame) = try Self.expectedAgreement(f, records: Self.checked)
