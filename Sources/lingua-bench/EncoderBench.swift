@@ -49,11 +49,16 @@ enum EncoderBench {
             case "--plan": options.plan = try Int8Plan(parsing: try value())
             case "--gemm-only": options.gemmOnly = true
             case "--gemm-layouts":
-                // dnnl_sgemm, 1 thread, weights as PyTorch stores them (Bᵀ) against a transposed copy (B).
+                // dnnl_sgemm, 1 thread, weights as PyTorch stores them (Bᵀ) against a transposed copy (B); warm (one
+                // weight, in cache) and cold (32 weights in turn, as refinement streams a layer's weights from memory).
                 GEMM.setThreadsForCurrentThread(1)
-                print("m | k | n | GFLOP/s B transposed (PyTorch layout) | GFLOP/s B plain")
-                for (m, k, n) in [(2048, 768, 768), (2048, 768, 3072), (2048, 3072, 768), (2048, 1024, 4096), (2048, 4096, 1024)] {
-                    print("\(m) | \(k) | \(n) | \(fmt(try gemmRate(m: m, k: k, n: n))) | \(fmt(try gemmRate(m: m, k: k, n: n, transposeB: false)))")
+                print("m | k | n | GFLOP/s Bᵀ (PyTorch layout) warm | B plain warm | Bᵀ cold | B plain cold")
+                for (m, k, n) in [(2048, 768, 3072), (2048, 1024, 4096), (2048, 4096, 1024),
+                                  (8, 1024, 4096), (22, 1024, 4096), (22, 4096, 1024), (44, 1024, 4096), (88, 1024, 4096)] {
+                    let rates = try [(true, 1), (false, 1), (true, 32), (false, 32)].map {
+                        fmt(try gemmRate(m: m, k: k, n: n, transposeB: $0.0, weights: $0.1))
+                    }
+                    print("\(m) | \(k) | \(n) | " + rates.joined(separator: " | "))
                 }
                 return
             case "--skip-gemm": options.skipGemm = true
@@ -109,20 +114,22 @@ enum EncoderBench {
         return best
     }
 
-    static func gemmRate(m: Int, k: Int, n: Int, transposeB: Bool = true) throws -> Double {
+    /// GFLOP/s of repeated A·op(B); `weights` > 1 cycles through that many B matrices (cold caches).
+    static func gemmRate(m: Int, k: Int, n: Int, transposeB: Bool = true, weights: Int = 1) throws -> Double {
         let a = UnsafeMutablePointer<Float>.allocate(capacity: m * k)
-        let b = UnsafeMutablePointer<Float>.allocate(capacity: n * k)
+        let b = UnsafeMutablePointer<Float>.allocate(capacity: n * k * weights)
         let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
         defer { a.deallocate(); b.deallocate(); c.deallocate() }
         for i in 0..<(m * k) { a[i] = Float(i % 13) * 0.01 }
-        for i in 0..<(n * k) { b[i] = Float(i % 7) * 0.01 }
+        for i in 0..<(n * k * weights) { b[i] = Float(i % 7) * 0.01 }
         let flop = 2.0 * Double(m * n * k)
         let reps = max(3, Int(3e10 / flop))
         let ldb = transposeB ? k : n
         try GEMM.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: ldb, transposeB: transposeB, beta: 0, c: c, ldc: n)
         let start = now()
-        for _ in 0..<reps {
-            try GEMM.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: ldb, transposeB: transposeB, beta: 0, c: c, ldc: n)
+        for r in 0..<reps {
+            try GEMM.sgemm(m: m, n: n, k: k, a: a, lda: k, b: b + (r % weights) * n * k, ldb: ldb, transposeB: transposeB,
+                           beta: 0, c: c, ldc: n)
         }
         return flop * Double(reps) / (now() - start) / 1e9
     }

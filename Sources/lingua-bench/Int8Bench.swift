@@ -15,6 +15,7 @@ enum Int8Bench {
         let files = (CompressorBench.option(args, "--texts") ?? "").split(separator: ",").map(String.init)
         let texts = try files.flatMap(loadTexts)
         let refineMargins = (CompressorBench.option(args, "--refine") ?? "").split(separator: ",").compactMap { Double($0) }
+        let oracleMargins = (CompressorBench.option(args, "--oracle") ?? "").split(separator: ",").compactMap { Double($0) }
         guard !models.isEmpty, !texts.isEmpty else { throw BenchError("int8: give --models and --texts") }
         print("## int8 vs fp32 word keep/drop agreement (\(texts.count) texts from \(files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")))")
         print("model | int8 plan (fp32 parts/layers) | quantise s | int8 MB | rate | words | flips | agreement | p99 abs Δ word prob / fp32 spread | with fp32 re-scoring of texts having a word within ± of a chunk threshold")
@@ -58,6 +59,16 @@ enum Int8Bench {
                         let (_, left) = count(reference, refined, rescore: nil)
                         rescoring.append(String(format: "refine ±%g: %.2f%% (%.1f%% of pieces re-scored)", margin,
                                                 100 * Double(words - left) / Double(max(words, 1)), 100 * counting.share))
+                    }
+                    for margin in oracleMargins {
+                        for mapping in OracleRefiner.Mapping.allCases {
+                            let oracle = OracleRefiner(int8: ClassifierModel(quantized), fp32: ClassifierModel(b.classifier),
+                                                       margin: margin, mapping: mapping)
+                            let refined = try labels(compressor(quantized, model: oracle), texts, rate: rate)
+                            let (_, left) = count(reference, refined, rescore: nil)
+                            rescoring.append(String(format: "exact-fp32 %@ ±%g: %.2f%% (%.1f%% of pieces)", "\(mapping)", margin,
+                                                    100 * Double(words - left) / Double(max(words, 1)), 100 * oracle.share))
+                        }
                     }
                     print("\(name) | \(plan) | \(String(format: "%.2f", seconds)) | \(fmt(Double(quantized.int8ByteCount) / 1_048_576)) | \(rate) | \(words) | \(flips) | \(String(format: "%.2f%%", agreement)) | \(String(format: "%.4f / %.4f", p99, spread(reference))) | \(rescoring.joined(separator: "; "))")
                     fflush(nil)
@@ -174,5 +185,47 @@ private final class CountingRefiner: RefiningKeepProbabilityModel, @unchecked Se
             lock.withLock { chosen += positions.count; total += probabilities.count }
             return positions
         }
+    }
+}
+
+/// Refinement as if the chosen positions got their exact fp32 probabilities (a full fp32 pass of the
+/// batch supplies them): the bound refinement reaches when other rows' int8 keys/values cost nothing.
+private final class OracleRefiner: RefiningKeepProbabilityModel, @unchecked Sendable {
+    let int8: ClassifierModel, fp32: ClassifierModel
+    let refinementMargin: Double
+    enum Mapping: CaseIterable { case raw, shift, affine }
+    let mapping: Mapping
+    private let lock = NSLock()
+    private var chosen = 0, total = 0
+    init(int8: ClassifierModel, fp32: ClassifierModel, margin: Double, mapping: Mapping) {
+        self.int8 = int8; self.fp32 = fp32; refinementMargin = margin; self.mapping = mapping
+    }
+    var share: Double { lock.withLock { Double(chosen) / Double(max(total, 1)) } }
+
+    func keepProbabilities(ids: [[Int32]], attentionMask: [[Bool]]?) throws -> [[Float]] {
+        try int8.keepProbabilities(ids: ids, attentionMask: attentionMask)
+    }
+
+    func keepProbabilities(ids: [[Int32]], attentionMask: [[Bool]]?,
+                           refine select: @escaping @Sendable (Int, [Float]) throws -> [Int]) throws -> [[Float]] {
+        var rows = try int8.keepProbabilities(ids: ids, attentionMask: attentionMask)
+        let exact = try fp32.keepProbabilities(ids: ids, attentionMask: attentionMask)
+        for i in rows.indices {
+            let positions = try select(i, rows[i])
+            lock.withLock { chosen += positions.count; total += rows[i].count }
+            let x = positions.map { Double(exact[i][$0]) }, y = positions.map { Double(rows[i][$0]) }
+            let n = Double(max(x.count, 1))
+            let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+            var slope = 1.0
+            if mapping == .affine {
+                let sxx = x.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+                let sxy = zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
+                if x.count >= 8, sxx > 0 { slope = sxy / sxx }
+            }
+            for (j, p) in positions.enumerated() {
+                rows[i][p] = mapping == .raw ? exact[i][p] : Float(my + slope * (x[j] - mx))
+            }
+        }
+        return rows
     }
 }
