@@ -23,17 +23,12 @@ extension TokenClassifier {
     /// left out (it adds qᵢ·b to every score of row i, which softmax cancels) and the value bias rides on
     /// the attention-output bias (`attentionOutBiasWithValueBias`); both equal PyTorch's result up to
     /// float rounding.
-    /// `transposed`: the same weights stored [in × out] (refinement's copy), read instead of `layer`'s.
-    func fp32QueryKeyValue(_ input: UnsafePointer<Float>, rows: Int, layer: LayerWeights, transposed: TransposedLayer? = nil,
-                           foldedBiases: Bool,
+    func fp32QueryKeyValue(_ input: UnsafePointer<Float>, rows: Int, layer: LayerWeights, foldedBiases: Bool,
                            q: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>) throws {
         let h = config.hiddenSize
-        try linear(input, tokens: rows, inFeatures: h, weight: transposed?.query ?? layer.query, transposed: transposed != nil,
-                   bias: layer.queryBias, out: q, outFeatures: h)
-        try linear(input, tokens: rows, inFeatures: h, weight: transposed?.key ?? layer.key, transposed: transposed != nil,
-                   bias: foldedBiases ? nil : layer.keyBias, out: k, outFeatures: h)
-        try linear(input, tokens: rows, inFeatures: h, weight: transposed?.value ?? layer.value, transposed: transposed != nil,
-                   bias: foldedBiases ? nil : layer.valueBias, out: v, outFeatures: h)
+        try linear(input, tokens: rows, inFeatures: h, weight: layer.query, bias: layer.queryBias, out: q, outFeatures: h)
+        try linear(input, tokens: rows, inFeatures: h, weight: layer.key, bias: foldedBiases ? nil : layer.keyBias, out: k, outFeatures: h)
+        try linear(input, tokens: rows, inFeatures: h, weight: layer.value, bias: foldedBiases ? nil : layer.valueBias, out: v, outFeatures: h)
     }
 
     /// One head's fp32 attention for `rows` query rows over the `n` keys and values of their sequence (all
@@ -51,9 +46,9 @@ extension TokenClassifier {
 
     /// The attention output projection, residual LayerNorm, feed-forward block and residual LayerNorm of
     /// `rows` rows: `context` and `hidden` → `hidden` (in place), `out` and `inner` as work space. Each
-    /// dense part runs in int8 where `q8` has it (with `scratch`'s int8 buffers), else in fp32 (from
-    /// `transposed` when given).
-    func attentionOutputAndFeedForward(_ layer: LayerWeights, _ q8: QuantizedLayer?, transposed: TransposedLayer? = nil,
+    /// dense part runs in int8 where `q8` has it (with `scratch`'s int8 buffers), else in fp32 (the
+    /// feed-forward from `transposed` when given).
+    func attentionOutputAndFeedForward(_ layer: LayerWeights, _ q8: QuantizedLayer?, transposed: TransposedFeedForward? = nil,
                                        foldedBiases: Bool, rows: Int,
                                        context: UnsafePointer<Float>, hidden: UnsafeMutablePointer<Float>,
                                        out: UnsafeMutablePointer<Float>, inner: UnsafeMutablePointer<Float>,
@@ -62,8 +57,7 @@ extension TokenClassifier {
         if let attentionOutput = q8?.attentionOutput {
             try int8Linear(context, tokens: rows, weight: attentionOutput, outputs: [out], scratch: s)
         } else {
-            try linear(context, tokens: rows, inFeatures: h, weight: transposed?.attentionOut ?? layer.attentionOut,
-                       transposed: transposed != nil, bias: nil, out: out, outFeatures: h)
+            try linear(context, tokens: rows, inFeatures: h, weight: layer.attentionOut, bias: nil, out: out, outFeatures: h)
         }
         let attentionOutBias = foldedBiases ? layer.attentionOutBiasWithValueBias : layer.attentionOutBias
         Kernels.layerNorm(out, bias: q8?.attentionOutput == nil ? attentionOutBias.pointer : nil, residual: hidden, rows: rows,

@@ -18,12 +18,12 @@ extension TokenClassifier {
     }
 
     /// Keep probabilities (as `keepProbabilities(_:keyMasks:)`) from this int8 model, where `select`
-    /// may name, per sequence, positions to compute again with the fp32 weights: those rows go through
-    /// every layer in fp32 against the other rows' keys and values from the int8 pass (the refined
-    /// rows' own keys and values are the fp32 ones), so only the chosen rows pay fp32 cost. Their
-    /// probabilities come much closer to a full fp32 pass: the rest of the sequence reaches them only
-    /// through attention, where independent per-row int8 errors partly average out (what is left limits
-    /// agreement on deep models: BENCHMARKS.md). On an fp32 model `select` is never called.
+    /// may name, per sequence, positions to compute again: those rows go through every layer again with
+    /// their feed-forward blocks in fp32 (two thirds of a layer's FLOPs and most of its int8 error) and
+    /// their attention blocks as the int8 pass ran them (int8 projections where the plan has them: fp32
+    /// ones there changed agreement by little, BENCHMARKS.md), attending in fp32 to the other rows' keys
+    /// and values from the int8 pass and to their own new ones; so only the chosen rows pay fp32 cost,
+    /// and their probabilities come much closer to a full fp32 pass. On an fp32 model `select` is never called.
     public func keepProbabilities(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil,
                                   refine select: RefinementSelector) throws -> [[Float]] {
         guard int8 != nil else { return try keepProbabilities(batch, keyMasks: keyMasks) }
@@ -53,9 +53,9 @@ extension TokenClassifier {
         }
     }
 
-    /// fp32 logits ([rows × numLabels], sequence by sequence, positions ascending) of the chosen rows of a
-    /// pack that `encode` just ran with a key/value cache; the cache rows of the chosen tokens are
-    /// overwritten with their fp32 keys and values layer by layer.
+    /// Logits ([rows × numLabels], sequence by sequence, positions ascending) of the chosen rows of a pack
+    /// that `encode` just ran with a key/value cache, recomputed with fp32 feed-forward blocks; the cache
+    /// rows of the chosen tokens are overwritten with their new keys and values layer by layer.
     func refineRows(_ pack: [[Int32]], keyMasks: [[Bool]]?, positions: [[Int]], scratch s: Scratch) throws -> [Float] {
         guard s.keyValues != nil else {
             throw EncoderError(.invalidInput, "refinement needs the key/value cache of the pack", item: "refine")
@@ -87,11 +87,16 @@ extension TokenClassifier {
                           beta: w.embeddingNormBias.pointer, eps: config.layerNormEps, out: hidden)
 
         let maskedKeys = Self.maskedKeyColumns(keyMasks, sequences: pack.count)
-        let transposed = int8?.refinementWeights.layers(of: w)
+        let feedForward = int8?.refinementWeights.layers(of: w)
         for (index, layer) in w.layers.enumerated() {
             // The bias convention of the cached keys and values is the one `encode` used for this layer.
             let folded = foldsAttentionBiases(layer: index)
-            try fp32QueryKeyValue(hidden, rows: m, layer: layer, transposed: transposed?[index], foldedBiases: folded, q: q, k: k, v: v)
+            let q8 = int8?.layers[index]
+            if let qkv = q8?.qkv {
+                try int8Linear(hidden, tokens: m, weight: qkv, outputs: [q, k, v], scratch: s)
+            } else {
+                try fp32QueryKeyValue(hidden, rows: m, layer: layer, foldedBiases: folded, q: q, k: k, v: v)
+            }
             let keys = s.keys(layer: index, hidden: h, value: false), values = s.keys(layer: index, hidden: h, value: true)
             for (row, packRow) in packRows.enumerated() {
                 (keys + packRow * h).update(from: k + row * h, count: h)
@@ -109,8 +114,9 @@ extension TokenClassifier {
                                    masked: maskedKeys[i], scores: scores, context: context + query)
                 }
             }
-            try attentionOutputAndFeedForward(layer, nil, transposed: transposed?[index], foldedBiases: folded, rows: m, context: context, hidden: hidden,
-                                              out: out, inner: inner, scratch: s)
+            let attentionOnly = QuantizedLayer(qkv: nil, attentionOutput: q8?.attentionOutput, intermediate: nil, output: nil)
+            try attentionOutputAndFeedForward(layer, attentionOnly, transposed: feedForward?[index], foldedBiases: folded, rows: m,
+                                              context: context, hidden: hidden, out: out, inner: inner, scratch: s)
         }
         return try headLogits(hidden, rows: m)
     }

@@ -133,9 +133,11 @@ import TestSupport
         }
     }
 
-    /// Refinement: re-scoring every position gives the fp32 probabilities (the int8 pass only supplied
-    /// keys and values that the refined rows then replace); re-scoring some positions moves exactly
-    /// those towards fp32, further than int8 alone, and leaves the others as int8 had them.
+    /// Refinement: re-scoring every position gives the probabilities of the same plan with fp32
+    /// feed-forward blocks and fp32 attention matmuls (the int8 pass only supplied keys and values that
+    /// the refined rows then replace), and fp32's own where the plan keeps the attention projections in
+    /// fp32; re-scoring some positions moves exactly those towards fp32, further than int8 alone, and
+    /// leaves the others as int8 had them.
     @Test(arguments: ["tiny-bert", "tiny-xlmr"])
     func refinedPositionsAgreeWithFp32(model: String) throws {
         let classifier = try TokenClassifier.load(directory: model == "tiny-bert" ? FixturePaths.tinyBERT : FixturePaths.tinyXLMR)
@@ -144,23 +146,22 @@ import TestSupport
         let int8 = classifier.quantized()
         let p32 = try classifier.keepProbabilities(batch, keyMasks: masks)
         let p8 = try int8.keepProbabilities(batch, keyMasks: masks)
-        let all = try int8.keepProbabilities(batch, keyMasks: masks, refine: { _, row in Array(row.indices) })
-        for (a, b) in zip(p32, all) { #expect(maxAbsDifference(a, b) <= 2e-6) }
-        // A plan keeping a layer's attention in fp32 caches its keys and values with fp32's bias convention.
-        let mixed = classifier.quantized(Int8Plan(fp32Parts: [.qkv, .attentionOutput]))
-        let allMixed = try mixed.keepProbabilities(batch, keyMasks: masks, refine: { _, row in Array(row.indices) })
-        for (a, b) in zip(p32, allMixed) { #expect(maxAbsDifference(a, b) <= 2e-6) }
-        // With bf16 attention in the int8 pass the cached keys and values stay fp32.
-        let bf16 = classifier.quantized(try Int8Plan(parsing: "attn_bf16"))
-        let allBf16 = try bf16.keepProbabilities(batch, keyMasks: masks, refine: { _, row in Array(row.indices) })
-        for (a, b) in zip(p32, allBf16) { #expect(maxAbsDifference(a, b) <= 2e-6) }
-        #expect(try bf16.keepProbabilities(batch, keyMasks: masks, refine: { _, _ in [] }) == bf16.keepProbabilities(batch, keyMasks: masks))
-        // Likewise with int8 attention: the refined rows' attention is fp32 over the fp32 cache.
-        let int8Attention = classifier.quantized(Int8Plan(int8Attention: true))
-        let allInt8 = try int8Attention.keepProbabilities(batch, keyMasks: masks, refine: { _, row in Array(row.indices) })
-        for (a, b) in zip(p32, allInt8) { #expect(maxAbsDifference(a, b) <= 2e-6) }
-        #expect(try int8Attention.keepProbabilities(batch, keyMasks: masks, refine: { _, _ in [] })
-            == int8Attention.keepProbabilities(batch, keyMasks: masks))
+        let fp32FeedForward = try classifier.quantized(Int8Plan(fp32Parts: [.intermediate, .output])).keepProbabilities(batch, keyMasks: masks)
+        func refiningAll(_ plan: Int8Plan) throws -> [[Float]] {
+            try classifier.quantized(plan).keepProbabilities(batch, keyMasks: masks, refine: { _, row in Array(row.indices) })
+        }
+        for plan in [Int8Plan(), try Int8Plan(parsing: "attn_bf16"), Int8Plan.standard] {
+            let all = try refiningAll(plan)
+            for (a, b) in zip(fp32FeedForward, all) { #expect(maxAbsDifference(a, b) <= 2e-6, "plan \(plan)") }
+            for (a, b) in zip(p32, all) { #expect(maxAbsDifference(a, b) > 0 || a.isEmpty, "the attention projections stay int8") }
+        }
+        // A plan keeping a layer's attention in fp32 caches its keys and values with fp32's bias convention,
+        // and refining every row then gives fp32's probabilities.
+        for (a, b) in zip(p32, try refiningAll(Int8Plan(fp32Parts: [.qkv, .attentionOutput]))) { #expect(maxAbsDifference(a, b) <= 2e-6) }
+        for plan in [try Int8Plan(parsing: "attn_bf16"), Int8Plan.standard] {
+            let model = classifier.quantized(plan)
+            #expect(try model.keepProbabilities(batch, keyMasks: masks, refine: { _, _ in [] }) == model.keepProbabilities(batch, keyMasks: masks))
+        }
 
         // Every third position, chosen from the int8 row the selector is handed (it must be the int8 one).
         let some = try int8.keepProbabilities(batch, keyMasks: masks, workers: 2, refine: { index, row in
@@ -178,7 +179,8 @@ import TestSupport
                 }
             }
         }
-        #expect(refinedError < 0.5 * int8Error, "refined error \(refinedError) against int8 \(int8Error)")
+        // The refined rows' attention projections stay int8 (on these 32-wide models about half of the error).
+        #expect(refinedError < 0.6 * int8Error, "refined error \(refinedError) against int8 \(int8Error)")
         #expect(throws: EncoderError.self) { try int8.keepProbabilities([batch[0]], refine: { _, row in [row.count] }) }
         // On an fp32 model there is nothing to refine and the selector is never asked.
         #expect(try classifier.keepProbabilities(batch, keyMasks: masks, refine: { _, _ in

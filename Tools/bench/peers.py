@@ -277,7 +277,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--lingua-bench")
     ap.add_argument("--no-flips", action="store_true")
-    ap.add_argument("--refine", type=float, default=0.005,
+    ap.add_argument("--refine", type=float, default=0.0025,
                     help="Lingua int8 refinement margin for the extra row (0: no such row)")
     ap.add_argument("--rates", default="0.33,0.5")
     ap.add_argument("--only", default="", help="comma-separated substrings of engine names to run")
