@@ -24,8 +24,8 @@ public final class PromptCompressor: ContextCompressor {
     public static let defaultInt8RefineMargin = 0.0025
 
     /// A model directory or a Hugging Face repo id (`microsoft/llmlingua-2-xlm-roberta-large-meetingbank`).
-    /// `precision: .int8` runs the encoder's dense layers in int8 (`Int8Plan.standard`) and re-scores in
-    /// fp32 the pieces of every word within `int8RefineMargin` of its chunk threshold (0: none); results
+    /// `precision: .int8` runs the encoder's dense layers in int8 (`Int8Plan.standard`) and re-scores, with
+    /// fp32 feed-forward blocks, the pieces of every word within `int8RefineMargin` of its chunk threshold (0: none); results
     /// then differ from llmlingua's, and the fingerprint says so (`…+int8:<plan>[+centered][+refine:<margin>]`;
     /// `+centered`: the dense layers' inputs quantised less their calibrated centres, `Int8Plan.centered`).
     public convenience init(model: String, resolver: ModelResolver = .init(), maxBatchSize: Int = 50,

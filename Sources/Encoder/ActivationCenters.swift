@@ -6,10 +6,13 @@ extension TokenClassifier {
     /// records being compressed or how they are packed.
     static func calibrationIds(_ config: EncoderConfig, length: Int = 256) -> [Int32] {
         let vocab = max(config.vocabSize, 2)
+        // A prime step that does not divide the vocabulary visits every id before repeating; the loop is
+        // bounded all the same (a vocabulary of only the padding id gives no ids).
+        let step = vocab % 7919 == 0 ? 7907 : 7919
         var ids: [Int32] = []
         var next = vocab / 3
-        while ids.count < length {
-            next = (next + 7919) % vocab
+        for _ in 0..<(2 * length + 2) where ids.count < length {
+            next = (next + step) % vocab
             if next != config.padTokenId { ids.append(Int32(next)) }
         }
         return ids

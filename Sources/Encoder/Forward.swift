@@ -140,7 +140,7 @@ extension TokenClassifier {
     /// `keyMasks` (per sequence, false = key masked out) as PyTorch's `attention_mask`. `observe` (fp32
     /// layers only) sees each dense part's input, with the layer index.
     func encode(_ pack: [[Int32]], keyMasks: [[Bool]]?, scratch s: Scratch,
-                observe: ((Int, Int8Plan.Part, UnsafePointer<Float>, Int, Int) -> Void)? = nil) throws {
+                observe: LayerInputObserver? = nil) throws {
         let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
         let tokens = pack.reduce(0) { $0 + $1.count }, longest = pack.map(\.count).max() ?? 0
         let w = weights

@@ -1,5 +1,7 @@
 /// Sees the fp32 input of one dense part of a layer (`rows` × `columns`, row-major) before it is used.
 typealias InputObserver = (_ part: Int8Plan.Part, _ input: UnsafePointer<Float>, _ rows: Int, _ columns: Int) -> Void
+/// An `InputObserver` over every layer, told the layer index first.
+typealias LayerInputObserver = (_ layer: Int, _ part: Int8Plan.Part, _ input: UnsafePointer<Float>, _ rows: Int, _ columns: Int) -> Void
 
 /// The steps of one transformer layer that the full forward pass (`encode`) and the fp32 re-scoring of
 /// chosen rows (`refineRows`) share, so both compute a row the same way.

@@ -384,6 +384,21 @@ import TestSupport
         #expect(centredError * 3 < plainError, "centred \(centredError), plain \(plainError)")
     }
 
+    /// The calibration ids never hold the padding id and always end, whatever the vocabulary size
+    /// (7919 is the step's own prime: the fallback step takes over).
+    @Test func calibrationIdsAvoidPaddingForAnyVocabulary() throws {
+        var config = try TokenClassifier.load(directory: FixturePaths.tinyBERT).config
+        for (vocab, pad) in [(7919, 7919 / 3), (2, 0), (2, 1), (1, 0), (250_002, 1), (119_547, 0)] {
+            config.vocabSize = vocab
+            config.padTokenId = pad
+            let ids = TokenClassifier.calibrationIds(config)
+            #expect(!ids.contains(Int32(pad)) && ids.allSatisfy { $0 >= 0 && Int($0) < max(vocab, 2) }, "vocabulary \(vocab)")
+            #expect(ids.count == 256, "vocabulary \(vocab)")
+        }
+        config.vocabSize = 119_547
+        #expect(Set(TokenClassifier.calibrationIds(config)).count == 256, "distinct ids on a real vocabulary")
+    }
+
     /// The centres: one per dense part and layer, as wide as that part's input, the same on every load,
     /// and the int8 logits they give are closer to fp32 than uncentred ones on the tiny models.
     @Test(arguments: ["tiny-bert", "tiny-xlmr"])
