@@ -79,7 +79,7 @@ public struct JobRunner: Sendable {
         if !options.force, let (count, file) = try layout.partCountsInUse().first(where: {
             // A state file `--force` reset (no plan recorded) holds no progress.
             guard $0.key != part.count else { return false }
-            return try StateStore(url: $0.value).meta("plan_hash") != nil
+            return try StateStore.meta("plan_hash", at: $0.value) != nil
         }) {
             let split = count == 1 ? "a whole-job run (no --shard-count)" : "a \(count)-part split (--shard-count \(count))"
             throw RunnerError(.planMismatch, "this output folder holds \(split); run every part with the same split, "

@@ -11,11 +11,13 @@ package final class SQLiteDatabase {
     private var handle: OpaquePointer?
     package let path: String
 
-    /// Opens (creating if needed) a database file in WAL mode with a busy timeout.
-    package init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
+    /// Opens (creating if needed) a database file in WAL mode with a busy timeout; `readOnly` opens an
+    /// existing file without creating or changing it (its journal mode stays as it is).
+    package init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 10_000) throws {
         self.path = path
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        let flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let msg = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(db)
@@ -24,6 +26,7 @@ package final class SQLiteDatabase {
         handle = db
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(db, 1)
+        guard !readOnly else { return }
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=NORMAL")
     }
@@ -77,6 +80,13 @@ package final class SQLiteDatabase {
         let s = try prepare(sql)
         try s.bind(bindings)
         while try s.step() {}
+    }
+
+    /// Whether the database has a table of that name.
+    package func hasTable(_ name: String) throws -> Bool {
+        var found = false
+        try query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)]) { _ in found = true }
+        return found
     }
 
     /// A value of the `meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)` table every Lingua state

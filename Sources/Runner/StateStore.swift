@@ -98,6 +98,17 @@ public final class StateStore: @unchecked Sendable {
 
     // MARK: meta
 
+    /// A meta value of the state file at `url`, read without creating, migrating or locking anything
+    /// for writing (another part may be running on it); nil when the file has no meta table or key.
+    public static func meta(_ key: String, at url: URL) throws -> String? {
+        do {
+            let db = try SQLiteDatabase(path: url.path, readOnly: true)
+            return try db.hasTable("meta") ? db.metaValue(key) : nil
+        } catch let e as SQLiteError {
+            throw RunnerError.state(e, "cannot read the state database")
+        }
+    }
+
     public func meta(_ key: String) throws -> String? {
         try locked("reading meta") { try db.metaValue(key) }
     }

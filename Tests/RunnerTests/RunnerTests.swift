@@ -185,6 +185,21 @@ import Logging
         #expect(try f.run(part: PartSelection(index: 0, count: 3)).complete)
     }
 
+    /// The split check reads other parts' state files read-only: reading a file without Lingua's tables
+    /// gives no plan and writes no schema into it, a run beside it goes on, and a stored plan hash is found.
+    @Test func splitCheckReadsOtherStateFilesWithoutWriting() throws {
+        let f = try RunnerFixture(records: 8, shardSize: 4)
+        let layout = OutputLayout(root: f.output, stateDirectory: nil)
+        try FileManager.default.createDirectory(at: layout.root, withIntermediateDirectories: true)
+        let foreign = layout.state(PartSelection(index: 0, count: 5))
+        try SQLiteDatabase(path: foreign.path).execute("CREATE TABLE other(x INTEGER)")
+        #expect(try StateStore.meta("plan_hash", at: foreign) == nil)
+        #expect(try !SQLiteDatabase(path: foreign.path, readOnly: true).hasTable("meta"), "reading wrote no schema into it")
+        #expect(try f.run().complete)
+        #expect(try StateStore.meta("plan_hash", at: layout.state(.whole)) != nil)
+        #expect(throws: RunnerError.self) { try StateStore.meta("plan_hash", at: layout.root.appendingPathComponent("missing.sqlite")) }
+    }
+
     @Test func reportHasTheContractKeys() throws {
         let f = try RunnerFixture(records: 20, shardSize: 8)
         try f.run()
