@@ -22,6 +22,20 @@ struct WeightTensor: @unchecked Sendable {
     let owner: AnyObject
 }
 
+extension WeightTensor {
+    /// Each row of this [rows × columns] matrix dotted with `vector` (columns values), summed in Double
+    /// in column order onto `start[row]` (0 without): the W·v (+ b) that bias folds round once.
+    func rowDotsInDouble(_ vector: UnsafePointer<Float>, from start: UnsafePointer<Float>? = nil) -> [Double] {
+        let columns = shape[1]
+        return (0..<shape[0]).map { r in
+            let row = pointer + r * columns
+            var total = start.map { Double($0[r]) } ?? 0
+            for i in 0..<columns { total += Double(row[i]) * Double(vector[i]) }
+            return total
+        }
+    }
+}
+
 /// The weights of one transformer layer, PyTorch `Linear` layout ([out, in]).
 struct LayerWeights: Sendable {
     let query, queryBias, key, keyBias, value, valueBias: WeightTensor
@@ -43,10 +57,7 @@ struct LayerWeights: Sendable {
         (self.outputNorm, self.outputNormBias) = (outputNorm, outputNormBias)
         let n = attentionOut.shape[0], k = attentionOut.shape[1]
         let folded = FloatStorage(count: n)
-        for o in 0..<n {
-            let row = attentionOut.pointer + o * k
-            var total = Double(attentionOutBias.pointer[o])
-            for i in 0..<k { total += Double(row[i]) * Double(valueBias.pointer[i]) }
+        for (o, total) in attentionOut.rowDotsInDouble(valueBias.pointer, from: attentionOutBias.pointer).enumerated() {
             folded.pointer[o] = Float(total)
         }
         attentionOutBiasWithValueBias = WeightTensor(pointer: folded.pointer, shape: [n], owner: folded)

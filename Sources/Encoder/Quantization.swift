@@ -132,12 +132,7 @@ final class QuantizedLinear: @unchecked Sendable {
             bias.advanced(by: row).update(from: part.bias.pointer, count: rows)
             lingua_quantize_weight_rows(part.weight.pointer, rows, k, values + row * k, scales + row, sums + row)
             if let center, center.count == k {
-                for j in 0..<rows {
-                    let w = part.weight.pointer + j * k
-                    var total: Double = 0
-                    for i in 0..<k { total += Double(w[i]) * Double(center[i]) }
-                    bias[row + j] += Float(total)
-                }
+                for (j, dot) in part.weight.rowDotsInDouble(center).enumerated() { bias[row + j] += Float(dot) }
             }
             row += rows
         }
