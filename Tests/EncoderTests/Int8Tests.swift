@@ -126,11 +126,7 @@ import TestSupport
         let p32 = try classifier.keepProbabilities(batch, keyMasks: masks)
         let p8 = try int8.keepProbabilities(batch, keyMasks: masks, workers: 2)
         for (a, b) in zip(p32, p8) { #expect(maxAbsDifference(a, b) <= 0.03) }
-        let spreadOverWorkers = try int8.logits(batch, keyMasks: masks, workers: 3)
-        for index in batch.indices {
-            let alone = try int8.logits([batch[index]], keyMasks: [masks[index]])[0]
-            #expect(maxAbsDifference(spreadOverWorkers[index], alone) <= 1e-4)
-        }
+        try expectSameForEveryWorkerCount(int8, batch, masks, workers: 3)
     }
 
     /// Refinement: re-scoring every position gives the probabilities of the same plan with fp32
@@ -241,11 +237,7 @@ import TestSupport
         let worst = zip(expected, got).map { maxAbsDifference($0, $1) }.max() ?? 0
         #expect(worst > 0, "bf16 attention really ran")
         #expect(worst <= 0.05 * max(spread, 1), "worst logit change \(worst) (largest logit \(spread))")
-        let spreadOverWorkers = try bf16.logits(batch, keyMasks: masks, workers: 2)
-        for index in batch.indices {
-            let alone = try bf16.logits([batch[index]], keyMasks: [masks[index]])[0]
-            #expect(maxAbsDifference(spreadOverWorkers[index], alone) <= 1e-4)
-        }
+        try expectSameForEveryWorkerCount(bf16, batch, masks, workers: 2)
     }
 
     /// `attn_int8`: attention through u8·s8 matmuls moves the int8 logits only a little (no more than a
@@ -272,11 +264,7 @@ import TestSupport
         let fp32QKVInt8Attention = try classifier.quantized(Int8Plan(fp32Parts: [.qkv], int8Attention: true)).logits(batch, keyMasks: masks)
         let moved = zip(fp32QKV, fp32QKVInt8Attention).map { maxAbsDifference($0, $1) }.max() ?? 0
         #expect(moved > 0 && moved <= 0.05 * max(spread, 1), "fp32 qkv: int8 attention moved logits by \(moved)")
-        let spreadOverWorkers = try attention8.logits(batch, keyMasks: masks, workers: 2)
-        for index in batch.indices {
-            let alone = try attention8.logits([batch[index]], keyMasks: [masks[index]])[0]
-            #expect(maxAbsDifference(spreadOverWorkers[index], alone) <= 1e-4)
-        }
+        try expectSameForEveryWorkerCount(attention8, batch, masks, workers: 2)
     }
 
     /// The softmax codes kernel against a Double computation: dequantised scores, masking, codes within
@@ -312,6 +300,15 @@ import TestSupport
             for j in 0..<n { #expect(abs(Double(codes[j]) - Double(levels) * exp(x[j] - top)) <= 0.5 + 1e-3, "row \(i) column \(j)") }
             #expect(abs(Double(codeScales[i]) - 1 / Double(codes.reduce(0, +))) <= 1e-7)
         }
+    }
+}
+
+/// Logits of `batch` spread over `workers` equal each sequence run alone (within 1e-4).
+private func expectSameForEveryWorkerCount(_ model: TokenClassifier, _ batch: [[Int32]], _ masks: [[Bool]], workers: Int) throws {
+    let spreadOverWorkers = try model.logits(batch, keyMasks: masks, workers: workers)
+    for index in batch.indices {
+        let alone = try model.logits([batch[index]], keyMasks: [masks[index]])[0]
+        #expect(maxAbsDifference(spreadOverWorkers[index], alone) <= 1e-4)
     }
 }
 
