@@ -166,13 +166,28 @@ private final class LabelBox: @unchecked Sendable {
 }
 
 /// A refining model that counts the positions it is asked to re-score (for the share in the table).
-private final class CountingRefiner: RefiningKeepProbabilityModel, @unchecked Sendable {
-    let base: ClassifierModel
+/// The share of positions a selector names among all positions it is shown.
+private final class RefinedShare: @unchecked Sendable {
     private let lock = NSLock()
     private var chosen = 0, total = 0
+    var share: Double { lock.withLock { Double(chosen) / Double(max(total, 1)) } }
+
+    /// `select`, counting what it names.
+    func counting(_ select: @escaping @Sendable (Int, [Float]) throws -> [Int]) -> @Sendable (Int, [Float]) throws -> [Int] {
+        { [self] row, probabilities in
+            let positions = try select(row, probabilities)
+            lock.withLock { chosen += positions.count; total += probabilities.count }
+            return positions
+        }
+    }
+}
+
+private final class CountingRefiner: RefiningKeepProbabilityModel, @unchecked Sendable {
+    let base: ClassifierModel
+    private let counter = RefinedShare()
     init(_ base: ClassifierModel) { self.base = base }
     var refinementMargin: Double { base.refinementMargin }
-    var share: Double { lock.withLock { Double(chosen) / Double(max(total, 1)) } }
+    var share: Double { counter.share }
 
     func keepProbabilities(ids: [[Int32]], attentionMask: [[Bool]]?) throws -> [[Float]] {
         try base.keepProbabilities(ids: ids, attentionMask: attentionMask)
@@ -180,11 +195,7 @@ private final class CountingRefiner: RefiningKeepProbabilityModel, @unchecked Se
 
     func keepProbabilities(ids: [[Int32]], attentionMask: [[Bool]]?,
                            refine select: @escaping @Sendable (Int, [Float]) throws -> [Int]) throws -> [[Float]] {
-        try base.keepProbabilities(ids: ids, attentionMask: attentionMask) { [self] row, probabilities in
-            let positions = try select(row, probabilities)
-            lock.withLock { chosen += positions.count; total += probabilities.count }
-            return positions
-        }
+        try base.keepProbabilities(ids: ids, attentionMask: attentionMask, refine: counter.counting(select))
     }
 }
 
@@ -195,12 +206,11 @@ private final class OracleRefiner: RefiningKeepProbabilityModel, @unchecked Send
     let refinementMargin: Double
     enum Mapping: CaseIterable { case raw, shift, affine }
     let mapping: Mapping
-    private let lock = NSLock()
-    private var chosen = 0, total = 0
+    private let counter = RefinedShare()
     init(int8: ClassifierModel, fp32: ClassifierModel, margin: Double, mapping: Mapping) {
         self.int8 = int8; self.fp32 = fp32; refinementMargin = margin; self.mapping = mapping
     }
-    var share: Double { lock.withLock { Double(chosen) / Double(max(total, 1)) } }
+    var share: Double { counter.share }
 
     func keepProbabilities(ids: [[Int32]], attentionMask: [[Bool]]?) throws -> [[Float]] {
         try int8.keepProbabilities(ids: ids, attentionMask: attentionMask)
@@ -210,9 +220,9 @@ private final class OracleRefiner: RefiningKeepProbabilityModel, @unchecked Send
                            refine select: @escaping @Sendable (Int, [Float]) throws -> [Int]) throws -> [[Float]] {
         var rows = try int8.keepProbabilities(ids: ids, attentionMask: attentionMask)
         let exact = try fp32.keepProbabilities(ids: ids, attentionMask: attentionMask)
+        let select = counter.counting(select)
         for i in rows.indices {
             let positions = try select(i, rows[i])
-            lock.withLock { chosen += positions.count; total += rows[i].count }
             let x = positions.map { Double(exact[i][$0]) }, y = positions.map { Double(rows[i][$0]) }
             let n = Double(max(x.count, 1))
             let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
