@@ -13,14 +13,18 @@ For each model directory (a random-weight full-size model from setup_peer.sh):
      rates 0.33 and 0.5 with each engine put in place of the model (rows run at their real length);
   4. Lingua fp32 and int8 from `lingua-bench encoder --precision fp32,int8` (2 workers x 1 GEMM thread)
      and Lingua's own flips from `lingua-bench int8` when --lingua-bench is given.
+  5. with --rounds R, steps 2 and 4 (timing only) run R times in turn, every engine once per round in the
+     same order, so a slow minute of the machine hits all of them; tokens/s are medians over the rounds,
+     and Lingua's ratio to the fastest peer is also printed round by round.
 Prints one table per model with tokens/s and ratios against the fastest fp32 and int8 peers.
 
-Usage: peers.py --models DIR[,DIR] [--threads 2] [--repeats 3] [--lingua-bench PATH] [--no-flips]
+Usage: peers.py --models DIR[,DIR] [--threads 2] [--repeats 3] [--rounds 1] [--lingua-bench PATH] [--no-flips]
 """
 import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -227,46 +231,41 @@ def flips(reference, labels):
     return diff, words
 
 
-def lingua_rows(bench, model_dir, repeats, flips_too, margin):
-    """Lingua fp32, int8 and int8 with fp32 refinement tokens/s (and flips) from lingua-bench.
-
-    The refinement row re-scores, in the encoder benchmark, the share of positions that the
-    compressor re-scored on the shared sample at `margin` (the larger share of the two rates)."""
-    rows = {}
-    share, refined, total = None, None, [0, 0]
-    if flips_too or margin > 0:
-        out = subprocess.run([bench, "int8", "--models", model_dir, "--texts", SAMPLE, "--refine", str(margin)],
-                             capture_output=True, text=True, check=True).stdout
-        same, shares = 0.0, []
-        for line in out.splitlines():
-            cells = [c.strip() for c in line.split("|")]
-            if len(cells) >= 8 and cells[0] == os.path.basename(model_dir) and cells[5].isdigit():
-                total[0] += int(cells[6]); total[1] += int(cells[5])
-                m = re.search(r"refine ±[0-9.e-]+: ([0-9.]+)% \(([0-9.]+)% of pieces", cells[-1])
-                if m:
-                    same += float(m.group(1)) / 100 * int(cells[5])
-                    shares.append(float(m.group(2)) / 100)
-        if shares:
-            share = max(shares)
-            refined = 1 - same / total[1] if total[1] else None
-    out = subprocess.run([bench, "encoder", "--models", model_dir, "--skip-gemm", "--policy", "two", "--repeats",
-                          str(repeats), "--precision", "fp32,int8"], capture_output=True, text=True, check=True).stdout
+def lingua_share(bench, model_dir, margin):
+    """Lingua's int8 flips vs fp32 (compressor decisions over the shared sample at both rates, with
+    refinement at `margin`) and the largest share of pieces that refinement re-scored, from `lingua-bench int8`."""
+    out = subprocess.run([bench, "int8", "--models", model_dir, "--texts", SAMPLE, "--refine", str(margin)],
+                         capture_output=True, text=True, check=True).stdout
+    same, shares, total = 0.0, [], [0, 0]
     for line in out.splitlines():
         cells = [c.strip() for c in line.split("|")]
-        if len(cells) > 5 and cells[0] == os.path.basename(model_dir):
-            precision = cells[2].split()[0]
-            rows[precision] = {"long": float(cells[3]), "short": float(cells[4]), "flips": None}
-    if flips_too and total[1] and "int8" in rows:
-        rows["int8"]["flips"] = total[0] / total[1]
-    if share is not None:
+        if len(cells) >= 8 and cells[0] == os.path.basename(model_dir) and cells[5].isdigit():
+            total[0] += int(cells[6]); total[1] += int(cells[5])
+            m = re.search(r"refine ±[0-9.e-]+: ([0-9.]+)% \(([0-9.]+)% of pieces", cells[-1])
+            if m:
+                same += float(m.group(1)) / 100 * int(cells[5])
+                shares.append(float(m.group(2)) / 100)
+    plain = total[0] / total[1] if total[1] else None
+    if not shares:
+        return plain, None, None
+    return plain, max(shares), (1 - same / total[1] if total[1] else None)
+
+
+def lingua_speeds(bench, model_dir, repeats, share, margin):
+    """Lingua fp32, int8 and (with a share) int8 with fp32 refinement of that share of the positions:
+    {label: (long tok/s, short tok/s)} from `lingua-bench encoder`."""
+    def encoder(*extra):
         out = subprocess.run([bench, "encoder", "--models", model_dir, "--skip-gemm", "--policy", "two", "--repeats",
-                              str(repeats), "--precision", "int8", "--refine-share", str(share)],
-                             capture_output=True, text=True, check=True).stdout
+                              str(repeats), *extra], capture_output=True, text=True, check=True).stdout
         for line in out.splitlines():
             cells = [c.strip() for c in line.split("|")]
             if len(cells) > 5 and cells[0] == os.path.basename(model_dir):
-                rows[f"int8 + fp32 refinement ±{margin} ({100 * share:.1f}% of pieces)"] = {
-                    "long": float(cells[3]), "short": float(cells[4]), "flips": refined}
+                yield cells[2].split()[0], float(cells[3]), float(cells[4])
+
+    rows = {precision: (lt, st) for precision, lt, st in encoder("--precision", "fp32,int8")}
+    if share is not None:
+        for _, lt, st in encoder("--precision", "int8", "--refine-share", str(share)):
+            rows[f"int8 + fp32 refinement ±{margin} ({100 * share:.1f}% of pieces)"] = (lt, st)
     return rows
 
 
@@ -281,6 +280,8 @@ def main():
                     help="Lingua int8 refinement margin for the extra row (0: no such row)")
     ap.add_argument("--rates", default="0.33,0.5")
     ap.add_argument("--only", default="", help="comma-separated substrings of engine names to run")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="time every engine this many times in turn (same order each round); report medians")
     args = ap.parse_args()
 
     import numpy as np
@@ -307,18 +308,14 @@ def main():
 
             compressor = PromptCompressor(model_name=model_dir, use_llmlingua2=True, device_map="cpu")
             reference_labels = {r: word_labels(compressor, texts, r) for r in rates}
-        rows = []
+        peers, built = [], []  # rows [engine, precision, [long tok/s...], [short tok/s...], flips]; (row, run)
         with tempfile.TemporaryDirectory() as work:
             for engine, precision, make in build_engines(model_dir, config, model, args.threads, work, calibration):
                 if args.only and not any(s in engine for s in args.only.split(",")):
                     continue
                 try:
-                    t0 = time.perf_counter()
                     run = make()
-                    prep = time.perf_counter() - t0
-                    tl = best_of(args.repeats, lambda: run(long_ids, np.ones_like(long_ids)))
-                    ts = best_of(args.repeats, lambda: [run(s, np.ones_like(s)) for s in short_ids])
-                    flip = None
+                    row = [engine, precision, [], [], None]
                     if compressor is not None and precision == "int8":
                         original = compressor.model
                         compressor.model = EngineAsModel(run)
@@ -327,33 +324,72 @@ def main():
                             a, b = flips(reference_labels[r], word_labels(compressor, texts, r))
                             d += a; w += b
                         compressor.model = original
-                        flip = d / w if w else None
-                    rows.append((engine, precision, long_ids.size / tl, short_tokens / ts, flip, prep))
+                        row[4] = d / w if w else None
+                    peers.append(row)
+                    built.append((row, run))
                 except Exception as e:  # report and go on with the other peers
-                    rows.append((engine + f" (failed: {type(e).__name__}: {str(e)[:120]})", precision, None, None, None, 0))
-                print(f"  {rows[-1][0]}: done", file=sys.stderr, flush=True)
-        if args.lingua_bench:
-            for label, r in lingua_rows(args.lingua_bench, model_dir, args.repeats, not args.no_flips, args.refine).items():
-                precision = label.split()[0]
-                rows.append((f"**Lingua {label}** (2 workers x 1 GEMM thread)", precision, r["long"], r["short"], r["flips"], 0))
-        print_table(name, rows, long_ids.shape, len(short), short_tokens, args.threads)
+                    peers.append([engine + f" (failed: {type(e).__name__}: {str(e)[:120]})", precision, [], [], None])
+                print(f"  {peers[-1][0]}: built", file=sys.stderr, flush=True)
+            lingua, share, refined_flips = {}, None, None
+            if args.lingua_bench:
+                plain_flips, share, refined_flips = lingua_share(args.lingua_bench, model_dir, args.refine) \
+                    if (not args.no_flips or args.refine > 0) else (None, None, None)
+            ratios = {}  # Lingua label -> ([long ratio per round], [short ratio per round])
+            for round_ in range(args.rounds):
+                # One round times every engine once, in the same order, so a slow minute hits all of them.
+                for row, run in list(built):
+                    try:
+                        row[2].append(long_ids.size / best_of(args.repeats, lambda: run(long_ids, np.ones_like(long_ids))))
+                        row[3].append(short_tokens / best_of(args.repeats, lambda: [run(s, np.ones_like(s)) for s in short_ids]))
+                    except Exception as e:  # report and go on with the other peers
+                        row[0] += f" (failed: {type(e).__name__}: {str(e)[:120]})"
+                        row[2], row[3] = [], []
+                        built.remove((row, run))
+                if args.lingua_bench:
+                    for label, (lt, st) in lingua_speeds(args.lingua_bench, model_dir, args.repeats, share, args.refine).items():
+                        precision = label.split()[0]
+                        if label not in lingua:
+                            flip = None if args.no_flips else (plain_flips if label == "int8" else
+                                                               refined_flips if precision == "int8" else None)
+                            lingua[label] = [f"**Lingua {label}** (2 workers x 1 GEMM thread)", precision, [], [], flip]
+                        lingua[label][2].append(lt)
+                        lingua[label][3].append(st)
+                        same = [r for r, _ in built if r[1] == precision]
+                        if same:
+                            ratio = ratios.setdefault(label, ([], []))
+                            ratio[0].append(lt / max(r[2][-1] for r in same))
+                            ratio[1].append(st / max(r[3][-1] for r in same))
+                print(f"  round {round_ + 1} of {args.rounds}: done", file=sys.stderr, flush=True)
+        print_table(name, peers + list(lingua.values()), long_ids.shape, len(short), short_tokens, args.threads, args.rounds)
+        if args.rounds > 1:
+            print(f"\nLingua ÷ fastest peer of the same precision in the same round, rounds 1–{args.rounds} (median):")
+            for label, (lr, sr) in ratios.items():
+                print(f"- {label}: long {', '.join(f'{x:.2f}' for x in lr)} ({statistics.median(lr):.2f}); "
+                      f"short {', '.join(f'{x:.2f}' for x in sr)} ({statistics.median(sr):.2f})")
+            sys.stdout.flush()
 
 
-def print_table(name, rows, long_shape, short_count, short_tokens, threads):
+def print_table(name, rows, long_shape, short_count, short_tokens, threads, rounds):
+    """Rows [engine, precision, [long tok/s per round], [short tok/s per round], flips]: medians over the rounds."""
     def fmt(x):
         return "-" if x is None else f"{x:,.0f}"
 
+    def median(xs):
+        return statistics.median(xs) if xs else None
+
+    rows = [(e, p, median(l), median(s), f) for e, p, l, s, f in rows]
     peers = [r for r in rows if r[2] is not None and not r[0].startswith("**Lingua")]
     best = {}
     for p in ("fp32", "int8"):
         cand = [r for r in peers if r[1] == p]
         if cand:
             best[p] = (max(c[2] for c in cand), max(c[3] for c in cand))
-    print(f"\n### {name}: real tokens/s, {threads} threads; long = {long_shape[0]}x{long_shape[1]}, "
+    kind = "median of {} rounds".format(rounds) if rounds > 1 else "one round"
+    print(f"\n### {name}: real tokens/s ({kind}), {threads} threads; long = {long_shape[0]}x{long_shape[1]}, "
           f"short = {short_count} records ({short_tokens} tokens) one at a time, unpadded")
     print("engine | precision | long tok/s | short tok/s | long ÷ best peer same precision | short ÷ best peer same precision | keep/drop flips vs fp32")
     print("---|---|---:|---:|---:|---:|---:")
-    for engine, precision, lt, st, flip, _ in rows:
+    for engine, precision, lt, st, flip in rows:
         b = best.get(precision)
         rl = f"{lt / b[0]:.2f}" if b and lt else "-"
         rs = f"{st / b[1]:.2f}" if b and st else "-"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Peer engines (PyTorch eager, ONNX Runtime fp32/int8, OpenVINO fp32, OpenVINO+NNCF int8) beside
 # Lingua fp32 and int8 on the same random-weight models and the same token ids (issue 9).
-# Usage: Tools/bench/peers.sh [--no-flips] [--refine MARGIN] [--only SUBSTR,...] [--models DIR,DIR] [--repeats N]
+# Usage: Tools/bench/peers.sh [--no-flips] [--refine MARGIN] [--only SUBSTR,...] [--models DIR,DIR] [--repeats N] [--rounds R]
 # Needs the reference venv with the peers: $REF/venv/bin/pip install onnx onnxruntime openvino nncf
 set -euo pipefail
 cd "$(dirname "$0")/../.."
