@@ -65,6 +65,7 @@ public struct ReportBuilder {
 
     func collect(_ m: Merged) throws -> [DatasetData] {
         let settings = m.plan.inputs.settings
+        let decoder = JSONDecoder()
         return try m.plan.datasets.map { ds in
             let planned = m.plan.shards.filter { $0.dataset == ds }
             var quarantined = 0, seconds = 0.0, summedSeconds = 0.0, shardsDone = 0, cached = 0
@@ -89,7 +90,7 @@ public struct ReportBuilder {
             if seconds == 0 { seconds = summedSeconds }   // state written before schema 2 has no spans
             let orig = rows.reduce(0) { $0 + $1.originalTokens }, comp = rows.reduce(0) { $0 + $1.compressedTokens }
             let ratios = rows.map(\.ratio).sorted()
-            let scores = rows.compactMap { r in r.retention.flatMap { try? JSONDecoder().decode(RetentionScores.self, from: Data($0.utf8)) } }
+            let scores = rows.compactMap { r in r.retention.flatMap { try? decoder.decode(RetentionScores.self, from: Data($0.utf8)) } }
             let total = planned.reduce(0) { $0 + $1.records }
             var report = DatasetReport(
                 dataset: ds,
@@ -192,9 +193,10 @@ public struct ReportBuilder {
     /// `reports/accuracy-vs-ratio.svg` in place of the single-job one.
     public static func writeComparison(_ summary: ReportSummary, others: [URL], to folder: URL) throws -> URL {
         var all = [summary]
+        let decoder = JSONDecoder()
         for url in others {
             do {
-                all.append(try JSONDecoder().decode(ReportSummary.self, from: Data(contentsOf: url)))
+                all.append(try decoder.decode(ReportSummary.self, from: Data(contentsOf: url)))
             } catch {
                 throw RunnerError(.input, "cannot read a summary to compare (\(error))", file: url.path)
             }
