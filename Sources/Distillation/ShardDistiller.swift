@@ -57,6 +57,8 @@ struct ShardDistiller: Sendable {
             if stop.isSet { return }
             known = try store.answers(shard: shard.index)
         }
+        // Read again, not `rejected`: with `quarantineRejected`, `ask` quarantines the records whose
+        // chunk the teacher rejected during the requests above, and those have no answer to write.
         let skipped = try store.quarantinedOrdinals(shard: shard.index)
         try writePart(shard, records: records.filter { !skipped.contains($0.ordinal) }, answers: known)
     }

@@ -23,7 +23,7 @@ struct Int8AgreementCheck {
         let mineSet = Set(mine.map(\.index))
         var fp32: (any ContextCompressor)?
         for ds in plan.inputs.datasets {
-            guard let shard = plan.shards.first(where: { $0.dataset == ds.name }), mineSet.contains(shard.index) else { continue }
+            guard let shard = plan.firstShard(of: ds.name), mineSet.contains(shard.index) else { continue }
             let done = Set(try store.int8CheckRows(dataset: ds.name).map(\.ordinal))
             let wanted = min(records, shard.records)
             guard (0..<wanted).contains(where: { !done.contains($0) }) else { continue }

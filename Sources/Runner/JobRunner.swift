@@ -145,7 +145,7 @@ public struct JobRunner: Sendable {
             var runner = ShardRunner(layout: layout, store: store, checkpointEvery: job.execution.checkpointEvery,
                                      meter: meter, stop: stop, logger: logger)
             runner.session = try store.beginSession(started: Date().timeIntervalSince1970, pid: Int(getpid()))
-            runner.sampleShards = Set(plan.datasets.compactMap { ds in plan.shards.first { $0.dataset == ds }?.index })
+            runner.sampleShards = Set(plan.datasets.compactMap { plan.firstShard(of: $0)?.index })
             let byDataset = processors
             let shardRunner = runner
             let setup = workerSetup

@@ -57,7 +57,15 @@ public struct ReportBuilder {
         var report: DatasetReport
         var rows: [RecordRow]
         var file: [Int: String]
-        var evaluations: [(EvalRecord, [String: Prediction])] = []
+        var evaluations: [Evaluated] = []
+    }
+
+    /// An evaluated record as the reports use it: the stored row, its gold JSON parsed once (nil
+    /// when it does not parse) for both the accuracy and `predictions/`, and its predictions.
+    struct Evaluated {
+        var record: EvalRecord
+        var gold: JSONValue?
+        var predictions: [String: Prediction]
     }
 
     /// Computes the reports of every dataset of the plan.
@@ -65,6 +73,7 @@ public struct ReportBuilder {
 
     func collect(_ m: Merged) throws -> [DatasetData] {
         let settings = m.plan.inputs.settings
+        let decoder = JSONDecoder()
         return try m.plan.datasets.map { ds in
             let planned = m.plan.shards.filter { $0.dataset == ds }
             var quarantined = 0, seconds = 0.0, summedSeconds = 0.0, shardsDone = 0, cached = 0
@@ -89,7 +98,7 @@ public struct ReportBuilder {
             if seconds == 0 { seconds = summedSeconds }   // state written before schema 2 has no spans
             let orig = rows.reduce(0) { $0 + $1.originalTokens }, comp = rows.reduce(0) { $0 + $1.compressedTokens }
             let ratios = rows.map(\.ratio).sorted()
-            let scores = rows.compactMap { r in r.retention.flatMap { try? JSONDecoder().decode(RetentionScores.self, from: Data($0.utf8)) } }
+            let scores = rows.compactMap { r in r.retention.flatMap { try? decoder.decode(RetentionScores.self, from: Data($0.utf8)) } }
             let total = planned.reduce(0) { $0 + $1.records }
             var report = DatasetReport(
                 dataset: ds,
@@ -110,8 +119,9 @@ public struct ReportBuilder {
             report.rateByLength = LengthBucketRate.buckets(rows.map { ($0.originalTokens, $0.compressedTokens) })
             var files: [Int: String] = [:]
             for sh in planned { files[sh.index] = URL(fileURLWithPath: sh.path).lastPathComponent }
-            report.accuracy = try Self.accuracy(evaluations)
-            return DatasetData(report: report, rows: rows, file: files, evaluations: evaluations)
+            let evaluated = evaluations.map { Evaluated(record: $0.0, gold: try? JSON.parse($0.0.gold), predictions: $0.1) }
+            report.accuracy = try Self.accuracy(evaluated)
+            return DatasetData(report: report, rows: rows, file: files, evaluations: evaluated)
         }
     }
 
@@ -126,11 +136,12 @@ public struct ReportBuilder {
     }
 
     /// The dataset's accuracy from the records with both predictions (nil when there is none).
-    static func accuracy(_ evaluations: [(EvalRecord, [String: Prediction])]) throws -> AccuracyReport? {
+    static func accuracy(_ evaluations: [Evaluated]) throws -> AccuracyReport? {
         var byTask: [String: [(BenchmarkPrompt, String, String)]] = [:]
         var order: [String] = []
-        for (r, p) in evaluations {
-            guard let o = p["original"], let c = p["compressed"], let prompt = gold(r) else { continue }
+        for e in evaluations {
+            let r = e.record
+            guard let o = e.predictions["original"], let c = e.predictions["compressed"], let prompt = gold(e) else { continue }
             if byTask[r.task] == nil { order.append(r.task) }
             byTask[r.task, default: []].append((prompt, o.text, c.text))
         }
@@ -154,8 +165,9 @@ public struct ReportBuilder {
     }
 
     /// The stored task and gold of an evaluated record as the scorer's prompt (without its text).
-    static func gold(_ r: EvalRecord) -> BenchmarkPrompt? {
-        guard let g = try? JSON.parse(r.gold) else { return nil }
+    static func gold(_ e: Evaluated) -> BenchmarkPrompt? {
+        guard let g = e.gold else { return nil }
+        let r = e.record
         let answers = BenchmarkPromptFields.strings(g["answers"])
         let classes = BenchmarkPromptFields.strings(g["all_classes"])
         return BenchmarkPrompt(benchmark: r.benchmark, task: r.task, metric: r.metric, prompt: "", maxTokens: 0,
@@ -192,9 +204,10 @@ public struct ReportBuilder {
     /// `reports/accuracy-vs-ratio.svg` in place of the single-job one.
     public static func writeComparison(_ summary: ReportSummary, others: [URL], to folder: URL) throws -> URL {
         var all = [summary]
+        let decoder = JSONDecoder()
         for url in others {
             do {
-                all.append(try JSONDecoder().decode(ReportSummary.self, from: Data(contentsOf: url)))
+                all.append(try decoder.decode(ReportSummary.self, from: Data(contentsOf: url)))
             } catch {
                 throw RunnerError(.input, "cannot read a summary to compare (\(error))", file: url.path)
             }
@@ -214,12 +227,13 @@ public struct ReportBuilder {
         for d in data where !d.evaluations.isEmpty {
             let lines = Dictionary(uniqueKeysWithValues: d.rows.map { ("\($0.shard)/\($0.ordinal)", $0.line) })
             var bytes: [UInt8] = []
-            for (r, p) in d.evaluations {
+            for e in d.evaluations {
+                let r = e.record, p = e.predictions
                 var pairs: [(String, JSONValue)] = [
                     ("dataset", JSONValue(d.report.dataset)), ("file", JSONValue(d.file[r.shard] ?? "")),
                     ("line", JSONValue(lines["\(r.shard)/\(r.ordinal)"] ?? 0)), ("shard", JSONValue(r.shard)),
                     ("ordinal", JSONValue(r.ordinal)), ("benchmark", JSONValue(r.benchmark)), ("task", JSONValue(r.task)),
-                    ("metric", JSONValue(r.metric)), ("gold", (try? JSON.parse(r.gold)) ?? .null),
+                    ("metric", JSONValue(r.metric)), ("gold", e.gold ?? .null),
                 ]
                 for v in TargetEvaluator.variants {
                     guard let x = p[v] else { pairs.append((v, .null)); continue }

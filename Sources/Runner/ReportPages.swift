@@ -214,9 +214,10 @@ struct ReportPages {
 
     func samples() -> [HighlightPage.Sample] {
         var out: [HighlightPage.Sample] = []
+        let decoder = JSONDecoder()
         for d in data {
             for r in d.rows {
-                guard let bytes = r.wordLabels, let w = try? JSONDecoder().decode(WordLabels.self, from: Data(bytes)) else { continue }
+                guard let bytes = r.wordLabels, let w = try? decoder.decode(WordLabels.self, from: Data(bytes)) else { continue }
                 out.append(HighlightPage.Sample(dataset: d.report.dataset, file: d.file[r.shard] ?? "", line: r.line,
                                                 words: w.words, labels: w.labels))
             }

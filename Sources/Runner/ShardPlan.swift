@@ -31,6 +31,12 @@ public struct ShardPlan: Codable, Sendable, Equatable {
         shards.filter { $0.index % part.count == part.index }
     }
 
+    /// A dataset's first shard in plan order (nil for a dataset without records): the shard whose
+    /// first records the highlight page samples and the int8 job's agreement check re-compresses.
+    func firstShard(of dataset: String) -> PlanShard? {
+        shards.first { $0.dataset == dataset }
+    }
+
     static func hash(_ inputs: PlanInputs) throws -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]

@@ -14,7 +14,7 @@ struct ShardRunner: Sendable {
     var logger: Logger
     /// This process's run session (wall-clock throughput spans are per session).
     var session: Int? = nil
-    /// The first shard of each dataset: its first `samplesPerShard` records keep word labels.
+    /// The first shard of each dataset (`ShardPlan.firstShard(of:)`): its first `samplesPerShard` records keep word labels.
     var sampleShards: Set<Int> = []
     var samplesPerShard = 3
 
