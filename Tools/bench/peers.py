@@ -15,12 +15,15 @@ For each model directory (a random-weight full-size model from setup_peer.sh):
      and Lingua's own flips from `lingua-bench int8` when --lingua-bench is given.
   5. with --rounds R, steps 2 and 4 (timing only) run R times in turn, every engine once per round in the
      same order, so a slow minute of the machine hits all of them; tokens/s are medians over the rounds,
-     and Lingua's ratio to the fastest peer is also printed round by round.
+     and Lingua's ratio to the fastest peer is also printed round by round. Every engine built stays in
+     memory until the model's rounds end (with all five xlmr-large-size peers the process reached 24 GB and
+     was killed, before llmlingua's own model copy was freed; `--only OpenVINO` fits there).
 Prints one table per model with tokens/s and ratios against the fastest fp32 and int8 peers.
 
 Usage: peers.py --models DIR[,DIR] [--threads 2] [--repeats 3] [--rounds 1] [--lingua-bench PATH] [--no-flips]
 """
 import argparse
+import gc
 import json
 import os
 import re
@@ -308,6 +311,10 @@ def main():
 
             compressor = PromptCompressor(model_name=model_dir, use_llmlingua2=True, device_map="cpu")
             reference_labels = {r: word_labels(compressor, texts, r) for r in rates}
+            # From here on the compressor only runs with an engine in place of its model: free its own copy
+            # (2.2 GB on xlmr-large-size), since --rounds keeps every engine built at once.
+            compressor.model = None
+            gc.collect()
         peers, built = [], []  # rows [engine, precision, [long tok/s...], [short tok/s...], flips]; (row, run)
         with tempfile.TemporaryDirectory() as work:
             for engine, precision, make in build_engines(model_dir, config, model, args.threads, work, calibration):
@@ -317,13 +324,12 @@ def main():
                     run = make()
                     row = [engine, precision, [], [], None]
                     if compressor is not None and precision == "int8":
-                        original = compressor.model
                         compressor.model = EngineAsModel(run)
                         d = w = 0
                         for r in rates:
                             a, b = flips(reference_labels[r], word_labels(compressor, texts, r))
                             d += a; w += b
-                        compressor.model = original
+                        compressor.model = None
                         row[4] = d / w if w else None
                     peers.append(row)
                     built.append((row, run))
@@ -360,6 +366,8 @@ def main():
                             ratio[0].append(lt / max(r[2][-1] for r in same))
                             ratio[1].append(st / max(r[3][-1] for r in same))
                 print(f"  round {round_ + 1} of {args.rounds}: done", file=sys.stderr, flush=True)
+        del built, compressor, model
+        gc.collect()
         print_table(name, peers + list(lingua.values()), long_ids.shape, len(short), short_tokens, args.threads, args.rounds)
         if args.rounds > 1:
             print(f"\nLingua ÷ fastest peer of the same precision in the same round, rounds 1–{args.rounds} (median):")
