@@ -2,4 +2,3 @@
 #include "kernels.h"
 #include "kernels_int8.h"
 #include "kernels_attn8.h"
-#include "kernels_rows.h"

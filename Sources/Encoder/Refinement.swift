@@ -1,4 +1,3 @@
-import CDNNL
 import Foundation
 
 /// Chooses, from one sequence's approximate (int8) keep probabilities, the positions whose
@@ -66,13 +65,10 @@ extension TokenClassifier {
         let m = positions.reduce(0) { $0 + $1.count }
         let longest = pack.map(\.count).max() ?? 0
         let widest = positions.map(\.count).max() ?? 0
-        let fewRows = lingua_attend_rows_supports(dh) != 0
-        let scoreFloats = fewRows ? lingua_attend_rows_work(widest, longest, dh) : widest * longest
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: m * (6 * h + innerSize) + scoreFloats + 16)
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: m * (6 * h + innerSize) + widest * longest)
         defer { buffer.deallocate() }
         let hidden = buffer, q = hidden + m * h, k = q + m * h, v = k + m * h, context = v + m * h, out = context + m * h
-        let inner = out + m * h
-        let scores = UnsafeMutablePointer<Float>(bitPattern: (Int(bitPattern: inner + m * innerSize) + 63) & ~63)!  // 64-byte aligned
+        let inner = out + m * h, scores = inner + m * innerSize
 
         // Embeddings of the chosen rows, and where each sits in the pack.
         var packRows: [Int] = []
@@ -91,13 +87,6 @@ extension TokenClassifier {
                           beta: w.embeddingNormBias.pointer, eps: config.layerNormEps, out: hidden)
 
         let maskedKeys = Self.maskedKeyColumns(keyMasks, sequences: pack.count)
-        // Masked keys as −FLT_MAX added to their scores (as `Kernels.maskColumns`), per sequence.
-        let maskBiases = zip(pack, maskedKeys).map { ids, masked -> [Float] in
-            guard !masked.isEmpty else { return [] }
-            var bias = [Float](repeating: 0, count: ids.count)
-            for c in masked { bias[c] = -Float.greatestFiniteMagnitude }
-            return bias
-        }
         let feedForward = int8?.refinementWeights.layers(of: w)
         for (index, layer) in w.layers.enumerated() {
             // The bias convention of the cached keys and values is the one `encode` used for this layer.
@@ -113,8 +102,7 @@ extension TokenClassifier {
                 (keys + packRow * h).update(from: k + row * h, count: h)
                 (values + packRow * h).update(from: v + row * h, count: h)
             }
-            // Attention of the chosen rows of each sequence over all its keys: for heads up to 64 wide, a kernel that
-            // reads the keys and values in place (two sgemm calls per head spent most of their time packing them).
+            // Attention of the chosen rows of each sequence over all its keys.
             var sequenceStart = 0, first = 0
             for (i, ids) in pack.enumerated() {
                 let n = ids.count, rows = positions[i].count
@@ -122,13 +110,8 @@ extension TokenClassifier {
                 guard rows > 0 else { continue }
                 for head in 0..<heads {
                     let column = sequenceStart * h + head * dh, query = first * h + head * dh
-                    if fewRows {
-                        _ = lingua_attend_rows(q + query, rows, h, keys + column, values + column, n, dh, h, 1 / Float(dh).squareRoot(),
-                                               maskBiases[i].isEmpty ? nil : maskBiases[i], scores, context + query, h)
-                    } else {
-                        try attendHead(query: q + query, keys: keys + column, values: values + column, rows: rows, n: n,
-                                       masked: maskedKeys[i], scores: scores, context: context + query)
-                    }
+                    try attendHead(query: q + query, keys: keys + column, values: values + column, rows: rows, n: n,
+                                   masked: maskedKeys[i], scores: scores, context: context + query)
                 }
             }
             let attentionOnly = QuantizedLayer(qkv: nil, attentionOutput: q8?.attentionOutput, intermediate: nil, output: nil)
