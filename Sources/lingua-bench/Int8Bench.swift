@@ -5,7 +5,8 @@ import Foundation
 /// `lingua-bench int8`: word keep/drop agreement of the int8 encoder against fp32, per model, int8
 /// plan and rate, on the shared sample (and the compressor fixture contexts), plus int8 load cost.
 /// Options: --models A,B  --plans "none;-1;ffn_out"  --rates 0.33,0.5  --texts F1.jsonl,F2.jsonl
-/// (JSONL lines with "text", or "context" as a string or list of strings).
+/// (JSONL lines with "text", or "context" as a string or list of strings); --refine M1,M2 and --oracle M
+/// add refinement columns; --flip-detail says, for each refinement margin, where the words it still flips lie.
 enum Int8Bench {
     static func run(_ args: [String]) throws {
         let models = (CompressorBench.option(args, "--models") ?? "").split(separator: ",").map(String.init)
@@ -16,6 +17,7 @@ enum Int8Bench {
         let texts = try files.flatMap(loadTexts)
         let refineMargins = (CompressorBench.option(args, "--refine") ?? "").split(separator: ",").compactMap { Double($0) }
         let oracleMargins = (CompressorBench.option(args, "--oracle") ?? "").split(separator: ",").compactMap { Double($0) }
+        let detail = args.contains("--flip-detail")
         guard !models.isEmpty, !texts.isEmpty else { throw BenchError("int8: give --models and --texts") }
         print("## int8 vs fp32 word keep/drop agreement (\(texts.count) texts from \(files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")))")
         print("model | int8 plan (fp32 parts/layers) | quantise s | int8 MB | rate | words | flips | agreement | p99 abs Δ word prob / fp32 spread | with fp32 re-scoring of texts having a word within ± of a chunk threshold")
@@ -59,6 +61,7 @@ enum Int8Bench {
                         let (_, left) = count(reference, refined, rescore: nil)
                         rescoring.append(String(format: "refine ±%g: %.2f%% (%.1f%% of pieces re-scored)", margin,
                                                 100 * Double(words - left) / Double(max(words, 1)), 100 * counting.share))
+                        if detail { rescoring.append(flipDetail(reference: reference, int8: got, refined: refined, margin: margin)) }
                     }
                     for margin in oracleMargins {
                         for mapping in OracleRefiner.Mapping.allCases {
@@ -75,6 +78,28 @@ enum Int8Bench {
                 }
             }
         }
+    }
+
+    /// The words refinement still flips, by how far their fp32 probability lies from the nearest fp32
+    /// chunk threshold of their text, with the median plain-int8 error of those words and how many of them
+    /// lay within `margin` of an int8 chunk threshold (the words refinement re-scored).
+    static func flipDetail(reference: [Scored], int8: [Scored], refined: [Scored], margin: Double) -> String {
+        let edges = [0.0005, 0.001, 0.0025, 0.005]
+        var buckets = [Int](repeating: 0, count: edges.count + 1)
+        var errors: [Double] = []
+        var chosen = 0
+        for ((a, plain), r) in zip(zip(reference, int8), refined) where a.labels.count == r.labels.count && a.labels.count == plain.labels.count {
+            for i in a.labels.indices where a.labels[i] != r.labels[i] {
+                let distance = a.thresholds.map { abs(a.probabilities[i] - $0) }.min() ?? 1
+                buckets[edges.firstIndex { distance < $0 } ?? edges.count] += 1
+                errors.append(abs(plain.probabilities[i] - a.probabilities[i]))
+                if plain.thresholds.contains(where: { abs(plain.probabilities[i] - $0) <= margin }) { chosen += 1 }
+            }
+        }
+        errors.sort()
+        let names = ["<0.0005", "<0.001", "<0.0025", "<0.005", ">=0.005"]
+        return "still flipped by fp32 distance to threshold " + zip(names, buckets).map { "\($0) \($1)" }.joined(separator: ", ")
+            + String(format: " (median plain-int8 error %.4f; %d of them were re-scored)", errors.isEmpty ? 0 : errors[errors.count / 2], chosen)
     }
 
     /// Word labels per text; a text the reference would crash on (e.g. no words) gives an empty row on both sides.
