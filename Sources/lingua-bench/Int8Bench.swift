@@ -44,7 +44,7 @@ enum Int8Bench {
                     let got = try labels(candidate, texts, rate: rate)
                     let reference = fp32Labels[rate] ?? []
                     let (words, flips) = count(reference, got, rescore: nil)
-                    let agreement = 100 * Double(words - flips) / Double(max(words, 1))
+                    let agreement = percentSame(words, flips: flips)
                     var deltas = zip(reference, got).flatMap { a, c in zip(a.probabilities, c.probabilities).map { abs($0 - $1) } }
                     deltas.sort()
                     let p99 = deltas.isEmpty ? 0 : deltas[min(deltas.count - 1, deltas.count * 99 / 100)]
@@ -53,14 +53,14 @@ enum Int8Bench {
                         let (_, left) = count(reference, got, rescore: margin)
                         let share = rescoredShare(got, margin: margin)
                         rescoring.append(String(format: "±%g: %.2f%% (%.0f%% re-run)", margin,
-                                                100 * Double(words - left) / Double(max(words, 1)), 100 * share))
+                                                percentSame(words, flips: left), 100 * share))
                     }
                     for margin in refineMargins {
                         let counting = CountingRefiner(ClassifierModel(quantized, refinementMargin: margin))
                         let refined = try labels(compressor(quantized, model: counting), texts, rate: rate)
                         let (_, left) = count(reference, refined, rescore: nil)
                         rescoring.append(String(format: "refine ±%g: %.2f%% (%.1f%% of pieces re-scored)", margin,
-                                                100 * Double(words - left) / Double(max(words, 1)), 100 * counting.share))
+                                                percentSame(words, flips: left), 100 * counting.share))
                         if detail { rescoring.append(flipDetail(reference: reference, int8: got, refined: refined, margin: margin)) }
                     }
                     for margin in oracleMargins {
@@ -70,7 +70,7 @@ enum Int8Bench {
                             let refined = try labels(compressor(quantized, model: oracle), texts, rate: rate)
                             let (_, left) = count(reference, refined, rescore: nil)
                             rescoring.append(String(format: "exact-fp32 %@ ±%g: %.2f%% (%.1f%% of pieces)", "\(mapping)", margin,
-                                                    100 * Double(words - left) / Double(max(words, 1)), 100 * oracle.share))
+                                                    percentSame(words, flips: left), 100 * oracle.share))
                         }
                     }
                     print("\(name) | \(plan) | \(String(format: "%.2f", seconds)) | \(fmt(Double(quantized.int8ByteCount) / 1_048_576)) | \(rate) | \(words) | \(flips) | \(String(format: "%.2f%%", agreement)) | \(String(format: "%.4f / %.4f", p99, spread(reference))) | \(rescoring.joined(separator: "; "))")
@@ -102,7 +102,12 @@ enum Int8Bench {
             + String(format: " (median plain-int8 error %.4f; %d of them were re-scored)", errors.isEmpty ? 0 : errors[errors.count / 2], chosen)
     }
 
-    /// Word labels per text; a text the reference would crash on (e.g. no words) gives an empty row on both sides.
+    /// Percentage of `words` that keep their fp32 label when `flips` of them change.
+    static func percentSame(_ words: Int, flips: Int) -> Double {
+        100 * Double(words - flips) / Double(max(words, 1))
+    }
+
+    /// Margins of the whole-text fp32 re-scoring columns (`count(_:_:rescore:)`).
     static let margins = [0.0001, 0.0002, 0.0005, 0.001]
 
     /// Median over texts of the standard deviation of the fp32 word probabilities inside the text:
@@ -148,6 +153,7 @@ enum Int8Bench {
         var thresholds: [Double] = []
     }
 
+    /// Word labels per text; a text the reference would crash on (e.g. no words) gives an empty row on both sides.
     /// Texts run on 2 workers × 1 GEMM thread (an OpenMP team of 2 stalls on a busy machine).
     static func labels(_ compressor: PromptCompressor, _ texts: [String], rate: Double) throws -> [Scored] {
         var settings = CompressionSettings()
@@ -190,7 +196,6 @@ private final class LabelBox: @unchecked Sendable {
     var rows: [Int8Bench.Scored] { lock.withLock { values } }
 }
 
-/// A refining model that counts the positions it is asked to re-score (for the share in the table).
 /// The share of positions a selector names among all positions it is shown.
 private final class RefinedShare: @unchecked Sendable {
     private let lock = NSLock()
@@ -207,6 +212,7 @@ private final class RefinedShare: @unchecked Sendable {
     }
 }
 
+/// A refining model that counts the positions it is asked to re-score (for the share in the table).
 private final class CountingRefiner: RefiningKeepProbabilityModel, @unchecked Sendable {
     let base: ClassifierModel
     private let counter = RefinedShare()
