@@ -240,4 +240,110 @@ static inline int lingua_int8_dequantize_layer_norm(const int32_t *c, long ldc, 
     return 1;
 }
 
+// MARK: two-code ("split") products for refinement
+
+/// The second u8 code of `lingua_quantize_rows` activations: for each element, the residual
+/// r = (x − center) − scale·(hi − zero) left by the first code `hi`, as lo = clamp(round(127·r / scale), ±127) + 128
+/// (zero point 128). Together hi and lo resolve x to about scale / 254, ~16 bits over the row's range.
+LINGUA_AVX512 static inline void lingua_quantize_residual_rows_avx512(const float *x, long rows, long k, long ldx,
+                                                                        const float *center, const uint8_t *hi,
+                                                                        const float *scales, const int32_t *zeros,
+                                                                        uint8_t *lo) {
+    __m512i lowest = _mm512_set1_epi32(-127), highest = _mm512_set1_epi32(127), offset = _mm512_set1_epi32(128);
+    for (long row = 0; row < rows; row++) {
+        const float *px = x + row * ldx;
+        const uint8_t *ph = hi + row * k;
+        uint8_t *pl = lo + row * k;
+        __m512 s = _mm512_set1_ps(scales[row]), inv = _mm512_set1_ps(127.0f / scales[row]);
+        __m512i z = _mm512_set1_epi32(zeros[row]);
+        for (long i = 0; i < k; i += 16) {
+            __mmask16 m = i + 16 <= k ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - i)) - 1);
+            __m512 v = _mm512_maskz_loadu_ps(m, px + i);
+            if (center) v = _mm512_sub_ps(v, _mm512_maskz_loadu_ps(m, center + i));
+            __m512 coarse = _mm512_mul_ps(s, _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(m, ph + i)), z)));
+            __m512i code = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_sub_ps(v, coarse), inv));
+            code = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(code, lowest), highest), offset);
+            _mm512_mask_cvtepi32_storeu_epi8(pl + i, m, code);
+        }
+    }
+}
+
+static inline void lingua_quantize_residual_rows(const float *x, long rows, long k, long ldx, const float *center,
+                                                 const uint8_t *hi, const float *scales, const int32_t *zeros, uint8_t *lo) {
+#if defined(__x86_64__)
+    if (LINGUA_HAS_AVX512()) { lingua_quantize_residual_rows_avx512(x, rows, k, ldx, center, hi, scales, zeros, lo); return; }
+#endif
+    for (long row = 0; row < rows; row++) {
+        float s = scales[row], inv = 127.0f / scales[row];
+        for (long i = 0; i < k; i++) {
+            float v = center ? x[row * ldx + i] - center[i] : x[row * ldx + i];
+            float coarse = s * (float)((int32_t)hi[row * k + i] - zeros[row]);
+            long code = lrintf((v - coarse) * inv);
+            code = code < -127 ? -127 : (code > 127 ? 127 : code);
+            lo[row * k + i] = (uint8_t)(code + 128);
+        }
+    }
+}
+
+/// The second int8 code of `lingua_quantize_weight_rows` weights w[rows × k] with codes hi and scales:
+/// lo = clamp(round(254·(w − scale·hi) / scale), ±127), with the per-row sums of lo.
+static inline void lingua_quantize_weight_residual_rows(const float *w, long rows, long k, const int8_t *hi,
+                                                        const float *scales, int8_t *lo, int32_t *sums) {
+    for (long row = 0; row < rows; row++) {
+        float s = scales[row], inv = 254.0f / scales[row];
+        int32_t total = 0;
+        for (long i = 0; i < k; i++) {
+            long code = lrintf((w[row * k + i] - s * (float)hi[row * k + i]) * inv);
+            code = code < -127 ? -127 : (code > 127 ? 127 : code);
+            lo[row * k + i] = (int8_t)code;
+            total += (int32_t)code;
+        }
+        sums[row] = total;
+    }
+}
+
+/// out[i][j] = rowScale[i]·colScale[j]·((hh − z_i·hiSum_j) + (lh − 128·hiSum_j) / 127 + (hl − z_i·loSum_j) / 254) + bias[j]:
+/// the three products of two-code activations (hi, lo from `lingua_quantize_residual_rows`) and two-code
+/// weights (hi, lo from `lingua_quantize_weight_residual_rows`): hh = hi·hi, lh = lo·hi, hl = hi·lo
+/// (the lo·lo term is below the codes' resolution). All three at row stride ldc.
+LINGUA_AVX512 static inline void lingua_split_dequantize_avx512(const int32_t *hh, const int32_t *lh, const int32_t *hl, long ldc,
+                                                                  long rows, long n, const float *rowScale, const int32_t *rowZero,
+                                                                  const float *colScale, const int32_t *hiSum, const int32_t *loSum,
+                                                                  const float *bias, float *out, long ldo) {
+    __m512i lz = _mm512_set1_epi32(128);
+    __m512 third = _mm512_set1_ps(1.0f / 127.0f), fourth = _mm512_set1_ps(1.0f / 254.0f);
+    for (long row = 0; row < rows; row++) {
+        __m512i z = _mm512_set1_epi32(rowZero[row]);
+        __m512 s = _mm512_set1_ps(rowScale[row]);
+        for (long j = 0; j < n; j += 16) {
+            __mmask16 m = j + 16 <= n ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+            __m512i hs = _mm512_maskz_loadu_epi32(m, hiSum + j), ls = _mm512_maskz_loadu_epi32(m, loSum + j);
+            __m512 a = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_maskz_loadu_epi32(m, hh + row * ldc + j), _mm512_mullo_epi32(z, hs)));
+            __m512 b = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_maskz_loadu_epi32(m, lh + row * ldc + j), _mm512_mullo_epi32(lz, hs)));
+            __m512 c = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_maskz_loadu_epi32(m, hl + row * ldc + j), _mm512_mullo_epi32(z, ls)));
+            __m512 v = _mm512_fmadd_ps(c, fourth, _mm512_fmadd_ps(b, third, a));
+            v = _mm512_fmadd_ps(_mm512_mul_ps(v, s), _mm512_maskz_loadu_ps(m, colScale + j), _mm512_maskz_loadu_ps(m, bias + j));
+            _mm512_mask_storeu_ps(out + row * ldo + j, m, v);
+        }
+    }
+}
+
+static inline void lingua_split_dequantize(const int32_t *hh, const int32_t *lh, const int32_t *hl, long ldc, long rows, long n,
+                                           const float *rowScale, const int32_t *rowZero, const float *colScale,
+                                           const int32_t *hiSum, const int32_t *loSum, const float *bias, float *out, long ldo) {
+#if defined(__x86_64__)
+    if (LINGUA_HAS_AVX512()) {
+        lingua_split_dequantize_avx512(hh, lh, hl, ldc, rows, n, rowScale, rowZero, colScale, hiSum, loSum, bias, out, ldo);
+        return;
+    }
+#endif
+    for (long i = 0; i < rows; i++)
+        for (long j = 0; j < n; j++) {
+            float a = (float)(hh[i * ldc + j] - rowZero[i] * hiSum[j]);
+            float b = (float)(lh[i * ldc + j] - 128 * hiSum[j]);
+            float c = (float)(hl[i * ldc + j] - rowZero[i] * loSum[j]);
+            out[i * ldo + j] = rowScale[i] * colScale[j] * (a + b / 127.0f + c / 254.0f) + bias[j];
+        }
+}
+
 #endif

@@ -25,9 +25,11 @@ public final class PromptCompressor: ContextCompressor {
 
     /// A model directory or a Hugging Face repo id (`microsoft/llmlingua-2-xlm-roberta-large-meetingbank`).
     /// `precision: .int8` runs the encoder's dense layers in int8 (`Int8Plan.standard`) and re-scores, with
-    /// fp32 feed-forward blocks, the pieces of every word within `int8RefineMargin` of its chunk threshold (0: none); results
-    /// then differ from llmlingua's, and the fingerprint says so (`…+int8:<plan>[+centered][+refine:<margin>]`;
-    /// `+centered`: the dense layers' inputs quantised less their calibrated centres, `Int8Plan.centered`).
+    /// ~16-bit feed-forward blocks, the pieces of every word within `int8RefineMargin` of its chunk threshold (0: none); results
+    /// then differ from llmlingua's, and the fingerprint says so (`…+int8:<plan>[+centered][+split][+refine:<margin>]`;
+    /// `+centered`: the dense layers' inputs quantised less their calibrated centres, `Int8Plan.centered`; `+split`:
+    /// refinement's feed-forward blocks as two-code int8 products, `TokenClassifier.refinesWithTwoCodeProducts`,
+    /// else fp32 GEMMs).
     public convenience init(model: String, resolver: ModelResolver = .init(), maxBatchSize: Int = 50,
                             precision: EncoderPrecision = .fp32, int8RefineMargin: Double = defaultInt8RefineMargin) throws {
         let resolved = try resolver.resolve(model)
@@ -42,7 +44,8 @@ public final class PromptCompressor: ContextCompressor {
         let classifier = b.classifier.with(precision: precision)
         let model = ClassifierModel(classifier, refinementMargin: int8RefineMargin)
         let suffix = classifier.int8Plan.map {
-            "+int8:\($0)" + ($0.centered ? "+centered" : "") + (model.refinementMargin > 0 ? "+refine:\(model.refinementMargin)" : "")
+            "+int8:\($0)" + ($0.centered ? "+centered" : "")
+                + (model.refinementMargin > 0 ? (classifier.refinesWithTwoCodeProducts ? "+split" : "") + "+refine:\(model.refinementMargin)" : "")
         } ?? ""
         self.init(family: b.family, tokenizer: b.tokenizer, counter: try Cl100kCounter(),
                   model: model, specialTokens: b.specialTokens,

@@ -45,7 +45,7 @@ extension TokenClassifier {
         while first < tokens {
             let rows = min(work.rows, tokens - first)
             lingua_quantize_rows(input + first * k, rows, k, k, weight.center, work.codes, work.scales, work.zeros, activationLevels)
-            try work.run(packed, input: work.codes)
+            try work.run(packed, input: work.codes, rows: rows)
             for (part, out) in outputs.enumerated() {
                 let column = part * width
                 lingua_dequantize(work.accumulators + column, n, rows, width, work.scales, work.zeros,

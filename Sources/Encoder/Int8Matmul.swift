@@ -30,22 +30,22 @@ final class Int8Engine: @unchecked Sendable {
 /// oneDNN matmul primitives u8[rowBlock × k] · s8[k × n] → s32 (brgemm on VNNI) for one shape, shared by
 /// every layer with that shape; executing one from several threads at once is safe (user scratchpad).
 /// oneDNN fixes a primitive's thread count when it is made (the calling thread's OpenMP setting), so
-/// there is one per thread count, made on first use by a thread with that setting; all read the same
-/// packed weight layout.
+/// there is one per thread count (and per row count where a caller asks for fewer rows than `rows`), made on
+/// first use by a thread with that setting; all read the same packed weight layout.
 final class Int8Matmul: @unchecked Sendable {
     let engine: Int8Engine
     let rows, n, k: Int
     /// The primitive made at load (its weight layout is the one weights are packed in).
     let descriptor: UnsafeMutablePointer<lingua_int8_matmul>
     let weightBytes: Int
-    private let byThreads = MatmulPrimitives<Int>()
+    private let byThreads = MatmulPrimitives<[Int]>()
 
     init(engine: Int8Engine, rows: Int, n: Int, k: Int) throws {
         self.engine = engine
         (self.rows, self.n, self.k) = (rows, n, k)
         descriptor = try Self.make(engine: engine, rows: rows, n: n, k: k)
         weightBytes = lingua_int8_matmul_weight_bytes(descriptor)
-        _ = byThreads.keep(descriptor, for: GEMM.threadsForCurrentThread() ?? 1)
+        _ = byThreads.keep(descriptor, for: [rows, GEMM.threadsForCurrentThread() ?? 1])
     }
 
     private static func make(engine: Int8Engine, rows: Int, n: Int, k: Int) throws -> UnsafeMutablePointer<lingua_int8_matmul> {
@@ -58,16 +58,16 @@ final class Int8Matmul: @unchecked Sendable {
         return descriptor
     }
 
-    /// The primitive for the calling thread's OpenMP thread count.
-    func forCurrentThread() throws -> UnsafeMutablePointer<lingua_int8_matmul> {
-        let threads = GEMM.threadsForCurrentThread() ?? 1
-        if let found = byThreads.find(threads) { return found }
-        let made = try Self.make(engine: engine, rows: rows, n: n, k: k)
+    /// The primitive for the calling thread's OpenMP thread count, computing `rows` rows (default: all of a block).
+    func forCurrentThread(rows m: Int? = nil) throws -> UnsafeMutablePointer<lingua_int8_matmul> {
+        let threads = GEMM.threadsForCurrentThread() ?? 1, m = m ?? rows
+        if let found = byThreads.find([m, threads]) { return found }
+        let made = try Self.make(engine: engine, rows: m, n: n, k: k)
         guard dnnl_memory_desc_equal(&made.pointee.weights, &descriptor.pointee.weights) != 0 else {
             MatmulPrimitives<Int>.destroy(made)
-            throw EncoderError(.invalidInput, "int8 matmul for \(threads) threads wants another weight layout (n=\(n) k=\(k))")
+            throw EncoderError(.invalidInput, "int8 matmul for \(threads) threads and \(m) rows wants another weight layout (n=\(n) k=\(k))")
         }
-        return byThreads.keep(made, for: threads)
+        return byThreads.keep(made, for: [m, threads])
     }
 
     /// Scratchpad bytes of the primitive made at load.
@@ -192,9 +192,13 @@ final class Int8Workspace {
         scratchpad.deallocate()
     }
 
-    /// c[rows × n] = codes[rows × k] · weight, through the packed primitive.
-    func run(_ weight: PackedInt8Weight, input: UnsafePointer<UInt8>) throws {
-        try run(weight.matmul.forCurrentThread(), a: input, b: weight.bytes, c: accumulators)
+    /// c[rows × n] = codes[rows × k] · weight, through the packed primitive; with `rows` below the block
+    /// size, one made for that many rows rounded up to 16 where oneDNN keeps the weight layout (the few rows
+    /// refinement runs; integer products, so the same values either way).
+    func run(_ weight: PackedInt8Weight, input: UnsafePointer<UInt8>, rows m: Int? = nil) throws {
+        let primitive = try m.flatMap { m in m < rows ? try? weight.matmul.forCurrentThread(rows: (m + 15) / 16 * 16) : nil }
+            ?? weight.matmul.forCurrentThread()
+        try run(primitive, a: input, b: weight.bytes, c: accumulators)
     }
 
     /// c = a · b through any primitive made by kernels_int8.h (growing the scratchpad when needed).

@@ -49,8 +49,10 @@ extension TokenClassifier {
     /// The attention output projection, residual LayerNorm, feed-forward block and residual LayerNorm of
     /// `rows` rows: `context` and `hidden` → `hidden` (in place), `out` and `inner` as work space. Each
     /// dense part runs in int8 where `q8` has it (with `scratch`'s int8 buffers), else in fp32 (the
-    /// feed-forward from `transposed` when given).
+    /// feed-forward from `transposed` when given); with `split` (refinement), `q8`'s feed-forward parts run
+    /// as two-code int8 products with those residual codes (`splitInt8Linear`, `space` its work space).
     func attentionOutputAndFeedForward(_ layer: LayerWeights, _ q8: QuantizedLayer?, transposed: TransposedFeedForward? = nil,
+                                       split: (residual: ResidualFeedForward, space: SplitSpace)? = nil,
                                        foldedBiases: Bool, rows: Int,
                                        context: UnsafePointer<Float>, hidden: UnsafeMutablePointer<Float>,
                                        out: UnsafeMutablePointer<Float>, inner: UnsafeMutablePointer<Float>,
@@ -66,7 +68,11 @@ extension TokenClassifier {
                           columns: h, gamma: layer.attentionNorm.pointer, beta: layer.attentionNormBias.pointer, eps: eps, out: hidden)
         observe?(.intermediate, hidden, rows, h)
 
-        if let intermediate = q8?.intermediate {
+        if let split, let intermediate = q8?.intermediate {
+            try splitInt8Linear(hidden, tokens: rows, weight: intermediate, residual: split.residual.intermediate, out: inner,
+                                space: split.space)
+            Kernels.gelu(inner, count: rows * innerSize)
+        } else if let intermediate = q8?.intermediate {
             try int8Linear(hidden, tokens: rows, weight: intermediate, outputs: [inner], scratch: s)
             Kernels.gelu(inner, count: rows * innerSize)
         } else {
@@ -75,7 +81,9 @@ extension TokenClassifier {
             Kernels.biasGelu(inner, rows: rows, columns: innerSize, bias: layer.intermediateBias.pointer)
         }
         observe?(.output, inner, rows, innerSize)
-        if let output = q8?.output {
+        if let split, let output = q8?.output {
+            try splitInt8Linear(inner, tokens: rows, weight: output, residual: split.residual.output, out: out, space: split.space)
+        } else if let output = q8?.output {
             try int8Linear(inner, tokens: rows, weight: output, outputs: [out], scratch: s)
         } else {
             try linear(inner, tokens: rows, inFeatures: innerSize, weight: transposed?.output ?? layer.output,

@@ -14,7 +14,8 @@ public enum EncoderPrecision: String, Sendable, Hashable, CaseIterable, Codable 
 /// in fp32, e.g. `ffn_out,0,-1`; `none` (everything int8). Negative indices count from the last layer.
 /// The items `attn_bf16` and `attn_int8` (opt-in, one or the other) also run the attention matmuls
 /// (QKᵀ and P·V) in bf16, or in int8 on VNNI, instead of fp32; `uncentered` quantises the dense layers'
-/// inputs as they are instead of less their calibrated centre.
+/// inputs as they are instead of less their calibrated centre; `refine_fp32` runs refinement's feed-forward
+/// blocks as fp32 GEMMs instead of two-code int8 products.
 public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
     /// The four dense blocks of a transformer layer.
     public enum Part: String, Sendable, Hashable, CaseIterable {
@@ -40,19 +41,25 @@ public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
     /// Dense-layer inputs quantised less a per-channel centre measured once at load (`QuantizedLinear.center`,
     /// `TokenClassifier.activationCenters`); on by default, textual item `uncentered` turns it off.
     public var centered: Bool
+    /// Refined rows run their feed-forward blocks as fp32 GEMMs (on transposed fp32 copies of the weights)
+    /// instead of the default two-code int8 products (`splitInt8Linear`: ~16-bit activations and weights
+    /// from two int8 codes each, three u8·s8 products); textual item `refine_fp32`.
+    public var fp32Refinement: Bool
 
     public init(fp32Parts: Set<Part> = [], fp32Layers: Set<Int> = [], bf16Attention: Bool = false, int8Attention: Bool = false,
-                centered: Bool = true) {
+                centered: Bool = true, fp32Refinement: Bool = false) {
         self.fp32Parts = fp32Parts
         self.fp32Layers = fp32Layers
         self.bf16Attention = bf16Attention
         self.int8Attention = int8Attention
         self.centered = centered
+        self.fp32Refinement = fp32Refinement
     }
 
     static let bf16AttentionItem = "attn_bf16"
     static let int8AttentionItem = "attn_int8"
     static let uncenteredItem = "uncentered"
+    static let fp32RefinementItem = "refine_fp32"
 
     /// The default int8 plan: every dense layer and the attention matmuls in int8 (`attn_int8`), the
     /// fastest plan measured (plain int8 long text +16% over fp32 attention, +6–8% over `attn_bf16` on
@@ -71,13 +78,15 @@ public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
                 int8Attention = true
             } else if item == Self.uncenteredItem {
                 centered = false
+            } else if item == Self.fp32RefinementItem {
+                fp32Refinement = true
             } else if let layer = Int(item) {
                 fp32Layers.insert(layer)
             } else if let part = Part(rawValue: item) {
                 fp32Parts.insert(part)
             } else {
                 throw EncoderError(.invalidInput, "unknown int8 plan item \"\(item)\" (parts: "
-                    + Part.allCases.map(\.rawValue).joined(separator: ", ") + ", a layer index, \(Self.bf16AttentionItem), \(Self.int8AttentionItem) or \(Self.uncenteredItem))", item: "int8 plan")
+                    + Part.allCases.map(\.rawValue).joined(separator: ", ") + ", a layer index, \(Self.bf16AttentionItem), \(Self.int8AttentionItem), \(Self.uncenteredItem) or \(Self.fp32RefinementItem))", item: "int8 plan")
             }
         }
         if bf16Attention && int8Attention {
@@ -88,7 +97,7 @@ public struct Int8Plan: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         let items = Part.allCases.filter(fp32Parts.contains).map(\.rawValue) + fp32Layers.sorted().map(String.init)
             + (bf16Attention ? [Self.bf16AttentionItem] : []) + (int8Attention ? [Self.int8AttentionItem] : [])
-            + (centered ? [] : [Self.uncenteredItem])
+            + (centered ? [] : [Self.uncenteredItem]) + (fp32Refinement ? [Self.fp32RefinementItem] : [])
         return items.isEmpty ? "none" : items.joined(separator: ",")
     }
 

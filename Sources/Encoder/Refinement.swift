@@ -54,7 +54,8 @@ extension TokenClassifier {
     }
 
     /// Logits ([rows × numLabels], sequence by sequence, positions ascending) of the chosen rows of a pack
-    /// that `encode` just ran with a key/value cache, recomputed with fp32 feed-forward blocks; the cache
+    /// that `encode` just ran with a key/value cache, recomputed with feed-forward blocks at ~16 bits
+    /// (two-code int8 products, `splitsFeedForward`) or in fp32 (`Int8Plan.fp32Refinement`); the cache
     /// rows of the chosen tokens are overwritten with their new keys and values layer by layer.
     func refineRows(_ pack: [[Int32]], keyMasks: [[Bool]]?, positions: [[Int]], scratch s: Scratch) throws -> [Float] {
         guard s.keyValues != nil else {
@@ -67,6 +68,8 @@ extension TokenClassifier {
         let widest = positions.map(\.count).max() ?? 0
         let buffer = UnsafeMutablePointer<Float>.allocate(capacity: m * (6 * h + innerSize) + widest * longest)
         defer { buffer.deallocate() }
+        let residuals = try int8.map { i8 in try i8.refinementWeights.residualLayers(of: weights, int8: i8, split: splitsFeedForward) }
+        let space = residuals?.contains { $0 != nil } == true ? SplitSpace(widest: max(h, innerSize)) : nil
         let hidden = buffer, q = hidden + m * h, k = q + m * h, v = k + m * h, context = v + m * h, out = context + m * h
         let inner = out + m * h, scores = inner + m * innerSize
 
@@ -87,7 +90,7 @@ extension TokenClassifier {
                           beta: w.embeddingNormBias.pointer, eps: config.layerNormEps, out: hidden)
 
         let maskedKeys = Self.maskedKeyColumns(keyMasks, sequences: pack.count)
-        let feedForward = int8?.refinementWeights.layers(of: w)
+        let feedForward = residuals?.contains { $0 == nil } == true ? int8?.refinementWeights.layers(of: w) : nil
         for (index, layer) in w.layers.enumerated() {
             // The bias convention of the cached keys and values is the one `encode` used for this layer.
             let folded = foldsAttentionBiases(layer: index)
@@ -114,9 +117,14 @@ extension TokenClassifier {
                                    masked: maskedKeys[i], scores: scores, context: context + query)
                 }
             }
-            let attentionOnly = QuantizedLayer(qkv: nil, attentionOutput: q8?.attentionOutput, intermediate: nil, output: nil)
-            try attentionOutputAndFeedForward(layer, attentionOnly, transposed: feedForward?[index], foldedBiases: folded, rows: m,
-                                              context: context, hidden: hidden, out: out, inner: inner, scratch: s)
+            if let residual = residuals?[index], let space {
+                try attentionOutputAndFeedForward(layer, q8, split: (residual, space), foldedBiases: folded, rows: m,
+                                                  context: context, hidden: hidden, out: out, inner: inner, scratch: s)
+            } else {
+                let attentionOnly = QuantizedLayer(qkv: nil, attentionOutput: q8?.attentionOutput, intermediate: nil, output: nil)
+                try attentionOutputAndFeedForward(layer, attentionOnly, transposed: feedForward?[index], foldedBiases: folded, rows: m,
+                                                  context: context, hidden: hidden, out: out, inner: inner, scratch: s)
+            }
         }
         return try headLogits(hidden, rows: m)
     }

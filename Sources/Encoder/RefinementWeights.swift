@@ -1,3 +1,4 @@
+import CDNNL
 import Foundation
 
 /// The two fp32 feed-forward matrices of one layer, each stored [in × out]: a transposed copy of PyTorch's
@@ -28,18 +29,37 @@ struct TransposedFeedForward: Sendable {
     }
 }
 
-/// The transposed feed-forward weights of every layer, made on the first refinement (so an int8 model that
-/// never refines holds no second fp32 copy: +226 MB on mBERT-base, +805 MB on XLM-R-large) and shared by
-/// every worker afterwards.
+/// What refinement reads besides the int8 pass's weights, made on the first refinement and shared by every
+/// worker afterwards: the residual int8 codes of the feed-forward weights where refinement splits them
+/// (`splitsFeedForward`: +201 MB on XLM-R-large), and transposed fp32 copies of them where it runs them in
+/// fp32 (so an int8 model that never refines holds neither: +226 MB on mBERT-base, +805 MB on XLM-R-large).
 final class RefinementWeights: @unchecked Sendable {
     private let lock = NSLock()
     private var made: [TransposedFeedForward]?
+    private var residuals: [ResidualFeedForward?]?
 
     func layers(of weights: EncoderWeights) -> [TransposedFeedForward] {
         lock.withLock {
             if let made { return made }
             let layers = weights.layers.map(TransposedFeedForward.init)
             made = layers
+            return layers
+        }
+    }
+
+    /// Per layer, the residual codes of its feed-forward weights, or nil where `split(layer)` is false.
+    func residualLayers(of weights: EncoderWeights, int8: Int8Weights, split: (QuantizedLayer) -> Bool) throws -> [ResidualFeedForward?] {
+        try lock.withLock {
+            if let residuals { return residuals }
+            guard let engine = int8.workspaces?.engine else { return weights.layers.map { _ in nil } }
+            let stream = try engine.makeStream()
+            defer { dnnl_stream_destroy(stream) }
+            let layers = try zip(weights.layers, int8.layers).map { fp32, q8 -> ResidualFeedForward? in
+                guard split(q8), let up = q8.intermediate, let down = q8.output else { return nil }
+                return ResidualFeedForward(intermediate: try ResidualInt8Weight(fp32.intermediate, first: up, stream: stream),
+                                           output: try ResidualInt8Weight(fp32.output, first: down, stream: stream))
+            }
+            residuals = layers
             return layers
         }
     }

@@ -133,7 +133,8 @@ import Encoder
         let p = try Self.precision(f)
         #expect(p["refine_margin"] as? Double == margin)
         let plan = try #require(try OutputLayout(root: f.output).readPlan())
-        #expect(plan.inputs.modelFingerprint.hasSuffix("+int8:\(Int8Plan.standard)+centered+refine:\(margin)"))
+        let split = try TokenClassifier.load(directory: FixturePaths.tinyBERT).quantized().refinesWithTwoCodeProducts
+        #expect(plan.inputs.modelFingerprint.hasSuffix("+int8:\(Int8Plan.standard)+centered" + (split ? "+split" : "") + "+refine:\(margin)"))
         let a = try #require(p["agreement"] as? [String: Any])
         let (words, same) = try Self.expectedAgreement(f, records: Self.checked, refineMargin: margin)
         let (_, plainSame) = try Self.expectedAgreement(f, records: Self.checked)
