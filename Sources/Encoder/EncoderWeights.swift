@@ -55,7 +55,7 @@ struct LayerWeights: Sendable {
         (self.attentionOut, self.attentionOutBias, self.attentionNorm, self.attentionNormBias) = (attentionOut, attentionOutBias, attentionNorm, attentionNormBias)
         (self.intermediate, self.intermediateBias, self.output, self.outputBias) = (intermediate, intermediateBias, output, outputBias)
         (self.outputNorm, self.outputNormBias) = (outputNorm, outputNormBias)
-        let n = attentionOut.shape[0], k = attentionOut.shape[1]
+        let n = attentionOut.shape[0]
         let folded = FloatStorage(count: n)
         for (o, total) in attentionOut.rowDotsInDouble(valueBias.pointer, from: attentionOutBias.pointer).enumerated() {
             folded.pointer[o] = Float(total)

@@ -188,7 +188,7 @@ enum EncoderBench {
                 ratioShort = String(format: "%.2f", shortRate / rs)
             }
             let effText = precision == .fp32 ? String(format: "%.0f%%", efficiency * 100) : "-"
-            let label = share.map { String(format: "int8 + fp32 re-scoring of %.1f%%", 100 * $0) } ?? precision.rawValue
+            let label = share.map { String(format: "int8 + refinement of %.1f%%", 100 * $0) } ?? precision.rawValue
             print("\(name) | \(String(format: "%.3f / %.2f", loadSeconds, firstSeconds)) | \(label) \(policy.rawValue) | \(fmt(longRate)) | \(fmt(shortRate)) | \(effText) | \(refLong) | \(refShort) | \(ratioLong) | \(ratioShort) | \(fmt(peakRSSMB())) | \(fmt(weightsMB))")
             // Tokens per CPU-second of this process × 2 cores: what the run would reach on 2 idle cores,
             // little moved by other processes sharing them (they steal wall time, not our CPU time).

@@ -255,7 +255,7 @@ def lingua_share(bench, model_dir, margin):
 
 
 def lingua_speeds(bench, model_dir, repeats, share, margin):
-    """Lingua fp32, int8 and (with a share) int8 with fp32 refinement of that share of the positions:
+    """Lingua fp32, int8 and (with a share) int8 with refinement of that share of the positions:
     {label: (long tok/s, short tok/s)} from `lingua-bench encoder`."""
     def encoder(*extra):
         out = subprocess.run([bench, "encoder", "--models", model_dir, "--skip-gemm", "--policy", "two", "--repeats",
@@ -268,7 +268,7 @@ def lingua_speeds(bench, model_dir, repeats, share, margin):
     rows = {precision: (lt, st) for precision, lt, st in encoder("--precision", "fp32,int8")}
     if share is not None:
         for _, lt, st in encoder("--precision", "int8", "--refine-share", str(share)):
-            rows[f"int8 + fp32 refinement ±{margin} ({100 * share:.1f}% of pieces)"] = (lt, st)
+            rows[f"int8 + refinement ±{margin} ({100 * share:.1f}% of pieces)"] = (lt, st)
     return rows
 
 
