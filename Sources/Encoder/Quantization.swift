@@ -181,7 +181,7 @@ struct Int8Weights: Sendable {
     let workspaces: Int8WorkspacePool?
     /// The attention matmuls of an `attn_bf16` or `attn_int8` plan (nil without one, or without the row-block pipeline).
     let attentionMatmuls: AttentionMatmuls?
-    /// The transposed fp32 feed-forward weights that refinement reads (made on its first use).
+    /// What refinement reads besides these weights (made on its first use).
     let refinementWeights = RefinementWeights()
 
     /// `rowBlocks` false: no packed weights, every int8 GEMM runs as one whole-pack `dnnl_gemm_u8s8s32`

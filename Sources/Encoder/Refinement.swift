@@ -19,11 +19,12 @@ extension TokenClassifier {
 
     /// Keep probabilities (as `keepProbabilities(_:keyMasks:)`) from this int8 model, where `select`
     /// may name, per sequence, positions to compute again: those rows go through every layer again with
-    /// their feed-forward blocks in fp32 (two thirds of a layer's FLOPs and most of its int8 error) and
-    /// their attention blocks as the int8 pass ran them (int8 projections where the plan has them: fp32
-    /// ones there changed agreement by little, BENCHMARKS.md), attending in fp32 to the other rows' keys
-    /// and values from the int8 pass and to their own new ones; so only the chosen rows pay fp32 cost,
-    /// and their probabilities come much closer to a full fp32 pass. On an fp32 model `select` is never called.
+    /// their feed-forward blocks at ~16 bits (two-code int8 products, `splitInt8Linear`; fp32 GEMMs with
+    /// `Int8Plan.fp32Refinement`; two thirds of a layer's FLOPs and most of its int8 error) and their
+    /// attention blocks as the int8 pass ran them (int8 projections where the plan has them: fp32 ones there
+    /// changed agreement by little, BENCHMARKS.md), attending in fp32 to the other rows' keys and values
+    /// from the int8 pass and to their own new ones; so only the chosen rows pay that cost, and their
+    /// probabilities come much closer to a full fp32 pass. On an fp32 model `select` is never called.
     public func keepProbabilities(_ batch: [[Int32]], keyMasks: [[Bool]]? = nil,
                                   refine select: RefinementSelector) throws -> [[Float]] {
         guard int8 != nil else { return try keepProbabilities(batch, keyMasks: keyMasks) }

@@ -23,7 +23,7 @@ struct CompressCommand: ParsableCommand {
     var precision: String = "fp32"
 
     @Option(name: .customLong("int8-refine-margin"),
-            help: "With --precision int8: re-score with fp32 feed-forward blocks the words whose int8 probability is within this of their chunk threshold (default \(PromptCompressor.defaultInt8RefineMargin); 0: plain int8).")
+            help: "With --precision int8: re-score with ~16-bit feed-forward blocks the words whose int8 probability is within this of their chunk threshold (default \(PromptCompressor.defaultInt8RefineMargin); 0: plain int8).")
     var int8RefineMargin: Double = PromptCompressor.defaultInt8RefineMargin
 
     @Option(name: .long, help: "Fraction of tokens to keep (default 0.5).")

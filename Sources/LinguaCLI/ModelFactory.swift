@@ -11,7 +11,7 @@ enum ModelFactory {
 
     static let load: ModelLoader.Factory = loader(precision: .fp32)
 
-    /// The factory for a job's `execution.precision` (and, for int8, its fp32 refinement margin).
+    /// The factory for a job's `execution.precision` (and, for int8, its refinement margin).
     static func loader(precision: EncoderPrecision,
                        refineMargin: Double = PromptCompressor.defaultInt8RefineMargin) -> ModelLoader.Factory {
         { model in try PromptCompressor(model: model, precision: precision, int8RefineMargin: refineMargin) }

@@ -32,7 +32,7 @@ public struct Job: Sendable {
         /// Never changes outputs, so not part of the plan.
         public var int8CheckRecords: Int = 8
         /// int8 jobs: the pieces of every word whose int8 probability lies within this margin of its
-        /// chunk threshold are re-scored with fp32 feed-forward blocks (`int8_refine_margin`, default
+        /// chunk threshold are re-scored with ~16-bit feed-forward blocks (`int8_refine_margin`, default
         /// `PromptCompressor.defaultInt8RefineMargin`; 0: plain int8). Changes results, so it is part
         /// of the model fingerprint (`…+refine:<margin>`).
         public var int8RefineMargin: Double = PromptCompressor.defaultInt8RefineMargin

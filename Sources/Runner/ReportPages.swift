@@ -55,7 +55,7 @@ struct ReportPages {
     static func precision(_ p: PrecisionReport?) -> String {
         guard let p else { return "–" }
         guard p.name == "int8" else { return p.name }
-        let plan = p.plan.map { " (\($0)\(p.refineMargin.map { ", fp32 feed-forward refinement ±\($0)" } ?? ""))" } ?? ""
+        let plan = p.plan.map { " (\($0)\(p.refineMargin.map { ", refinement ±\($0)" } ?? ""))" } ?? ""
         guard let a = p.agreement else { return "int8\(plan), agreement with fp32 not measured" }
         return "int8\(plan), \(a.rate.map { String(format: "%.2f%%", 100 * $0) } ?? "–") of \(a.words) words as fp32 (\(a.records) records)"
     }

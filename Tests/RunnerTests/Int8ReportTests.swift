@@ -143,7 +143,7 @@ import Encoder
         // the margin (that it lowers flips is Int8RefinementTests' business, on 40 texts, not 8).
         #expect(same != plainSame, "refined \(same) of \(words) words as fp32, plain int8 \(plainSame)")
         let md = try String(contentsOf: f.output.appendingPathComponent("reports/summary.md"), encoding: .utf8)
-        #expect(md.contains("fp32 feed-forward refinement ±\(margin)"))
+        #expect(md.contains("refinement ±\(margin)"))
     }
 
     @Test func checkRecordsIsAnExecutionKey() throws {
