@@ -43,11 +43,8 @@ import TestSupport
     /// on each side), far inside the one-code int8 error.
     @Test func twoCodeProductsResolveAboutSixteenBits() {
         let (m, k, n) = (5, 96, 24)
-        var seed: UInt64 = 11
-        func random() -> Float {
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int64(bitPattern: seed >> 11) % 2001 - 1000) / 1000
-        }
+        var values = SeededValues(state: 11)
+        func random() -> Float { values.next() }
         let x = (0..<(m * k)).map { i in random() * (i % 7 == 0 ? 3 : 1) + (i / k == 1 ? 0.5 : 0) }
         let w = (0..<(n * k)).map { _ in random() * 0.2 }
         let center = (0..<k).map { _ in random() * 0.1 }
@@ -97,11 +94,8 @@ import TestSupport
     @Test(arguments: [(5, 40, 24), (17, 96, 48), (3, 3072, 20)])
     func int8LinearMatchesExplicitDequantisedProduct(shape: (m: Int, k: Int, n: Int)) throws {
         let (m, k, n) = shape
-        var seed: UInt64 = 7
-        func random() -> Float {
-            seed = seed &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int64(bitPattern: seed >> 11) % 2001 - 1000) / 1000
-        }
+        var values = SeededValues(state: 7)
+        func random() -> Float { values.next() }
         let x = (0..<(m * k)).map { i in random() * (i % 7 == 0 ? 3 : 1) + (i / k == 1 ? 0.5 : 0) }
         let w = (0..<(n * k)).map { _ in random() * 0.2 }
         let b = (0..<n).map { _ in random() }
@@ -388,8 +382,9 @@ private func expectSameForEveryWorkerCount(_ model: TokenClassifier, _ batch: [[
 /// Centred int8 (`Int8Plan.centered`): inputs quantised less a per-channel centre, W·centre in the bias.
 @Suite struct Int8CenteringTests {
     private func random(_ seed: inout UInt64) -> Float {
-        seed = seed &* 6364136223846793005 &+ 1442695040888963407
-        return Float(Int64(bitPattern: seed >> 11) % 2001 - 1000) / 1000
+        var values = SeededValues(state: seed)
+        defer { seed = values.state }
+        return values.next()
     }
 
     /// The kernel quantises x − centre exactly as it quantises the difference computed beforehand.
@@ -497,5 +492,15 @@ private func expectSameForEveryWorkerCount(_ model: TokenClassifier, _ batch: [[
         }
         let centred = try error(.standard), uncentred = try error(Int8Plan(int8Attention: true, centered: false))
         #expect(centred < uncentred, "summed |Δ logit| centred \(centred), uncentred \(uncentred)")
+    }
+}
+
+/// Deterministic test values from a 64-bit linear congruential generator: each draw in [-1, 1] in steps of 1/1000.
+struct SeededValues {
+    var state: UInt64
+
+    mutating func next() -> Float {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Float(Int64(bitPattern: state >> 11) % 2001 - 1000) / 1000
     }
 }
