@@ -192,13 +192,20 @@ final class Int8Workspace {
         scratchpad.deallocate()
     }
 
-    /// c[rows × n] = codes[rows × k] · weight, through the packed primitive; with `rows` below the block
-    /// size, one made for that many rows rounded up to 16 where oneDNN keeps the weight layout (the few rows
-    /// refinement runs; integer products, so the same values either way).
-    func run(_ weight: PackedInt8Weight, input: UnsafePointer<UInt8>, rows m: Int? = nil) throws {
-        let primitive = try m.flatMap { m in m < rows ? try? weight.matmul.forCurrentThread(rows: (m + 15) / 16 * 16) : nil }
-            ?? weight.matmul.forCurrentThread()
-        try run(primitive, a: input, b: weight.bytes, c: accumulators)
+    /// c[m × n] = codes[m × k] · weight (m: a whole block by default; c: the block's `accumulators` by
+    /// default) in one call of the packed primitive made for m rows rounded up to 16, so few rows (refinement's,
+    /// a pack's last block) cost few and each call reads the weight once; integer products, so the same values
+    /// as the block primitive. Where oneDNN would want another weight layout for that row count, block by block.
+    func run(_ weight: PackedInt8Weight, input: UnsafePointer<UInt8>, rows m: Int? = nil,
+             into c: UnsafeMutablePointer<Int32>? = nil) throws {
+        let m = m ?? rows, c = c ?? accumulators
+        if let primitive = try? weight.matmul.forCurrentThread(rows: (m + 15) / 16 * 16) {
+            return try run(primitive, a: input, b: weight.bytes, c: c)
+        }
+        for start in stride(from: 0, to: m, by: rows) {
+            try run(weight.matmul.forCurrentThread(), a: input + start * weight.matmul.k, b: weight.bytes,
+                    c: c + start * weight.matmul.n)
+        }
     }
 
     /// c = a · b through any primitive made by kernels_int8.h (growing the scratchpad when needed).

@@ -10,7 +10,7 @@ extension TokenClassifier {
 
     /// Pack size while refining: as many tokens (a multiple of 512, at most `maxPackTokens`) as fit the
     /// key/value cache budget, 2 × layers × tokens × hidden floats: 2048 for mBERT-base (151 MB),
-    /// 1024 for XLM-R-large (201 MB). Bigger packs share one pass over the fp32 weights among more rows.
+    /// 1024 for XLM-R-large (201 MB). Bigger packs share one pass over the refinement weights among more rows.
     var refinementPackTokens: Int {
         let perToken = 2 * config.numHiddenLayers * config.hiddenSize * MemoryLayout<Float>.stride
         let fit = Self.refinementCacheBytes / max(perToken, 1) / 512 * 512

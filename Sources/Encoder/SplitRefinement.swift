@@ -63,16 +63,6 @@ extension TokenClassifier {
         let k = weight.inFeatures, n = weight.outFeatures, block = Int8Weights.rowBlock
         let work = try pool.take()
         defer { pool.give(work) }
-        // One call over all `rows` (rounded up to 16) reads the weight once; where oneDNN would want another
-        // weight layout for that row count, calls of the packed block size instead.
-        func matmul(rows: Int, codes: UnsafePointer<UInt8>, weight: PackedInt8Weight, into c: UnsafeMutablePointer<Int32>) throws {
-            if let primitive = try? weight.matmul.forCurrentThread(rows: (rows + 15) / 16 * 16) {
-                return try work.run(primitive, a: codes, b: weight.bytes, c: c)
-            }
-            for start in stride(from: 0, to: rows, by: block) {
-                try work.run(weight.matmul.forCurrentThread(), a: codes + start * k, b: weight.bytes, c: c + start * n)
-            }
-        }
         let codes = space.codes, products = space.products, hl = products + 2 * block * n
         var first = 0
         while first < tokens {
@@ -80,8 +70,8 @@ extension TokenClassifier {
             let x = input + first * k, lo = codes + rows * k
             lingua_quantize_rows(x, rows, k, k, weight.center, codes, work.scales, work.zeros, activationLevels)
             lingua_quantize_residual_rows(x, rows, k, k, weight.center, codes, work.scales, work.zeros, lo)
-            try matmul(rows: 2 * rows, codes: codes, weight: packed, into: products)
-            try matmul(rows: rows, codes: codes, weight: residual.packed, into: hl)
+            try work.run(packed, input: codes, rows: 2 * rows, into: products)
+            try work.run(residual.packed, input: codes, rows: rows, into: hl)
             lingua_split_dequantize(products, products + rows * n, hl, n, rows, n, work.scales, work.zeros, weight.scales, weight.sums,
                                     residual.sums, weight.bias, out + first * n, n)
             first += rows
