@@ -29,7 +29,9 @@ final class Scratch {
     init(config: EncoderConfig, tokens: Int, longest: Int, int8: Bool = false, keepKeysValues: Bool = false) throws {
         (self.tokens, self.longest, self.int8) = (tokens, longest, int8)
         let rows = tokens * config.hiddenSize, widest = max(3 * config.hiddenSize, config.intermediateSize)
-        let floats = [rows, rows, rows, rows, rows, tokens * config.intermediateSize, max(longest * longest, 1)]
+        // `scores` also holds the work buffer of the fused int8 attention (`lingua_attention_int8_head`).
+        let fusedWork = int8 ? (lingua_attention_int8_work_bytes(longest, config.headDim) + 3) / 4 : 0
+        let floats = [rows, rows, rows, rows, rows, tokens * config.intermediateSize, max(longest * longest, fusedWork, 1)]
         // Byte sizes; each buffer starts on a 64-byte boundary.
         let extra = int8 ? [tokens * config.intermediateSize, 4 * tokens * widest, 4 * tokens, 4 * tokens] : [0, 0, 0, 0]
         let padded = (floats.map { $0 * MemoryLayout<Float>.stride } + extra).map { ($0 + 63) & ~63 }

@@ -81,24 +81,31 @@ extension TokenClassifier {
 
     /// The self-attention of an `attn_int8` plan, in place of the fp32 loop in `encode`, on VNNI:
     /// - Q as u8 per token and head (asymmetric, `lingua_quantize_rows`), K as s8 per token and head
-    ///   (symmetric): QKᵀ as a u8·s8→s32 matmul, dequantised with both scales, Q's zero point and 1/√d;
+    ///   (symmetric): QKᵀ as u8·s8→s32 products, dequantised with both scales, Q's zero point and 1/√d;
     /// - masking in fp32 (fused with the dequantisation); softmax into u8 codes round(levels · exp(x − max)),
     ///   normalised by their own sum;
-    /// - V as s8 per column of the sequence (symmetric): P·V as a u8·s8→s32 matmul, dequantised with the
+    /// - V as s8 per column of the sequence (symmetric): P·V as u8·s8→s32 products, dequantised with the
     ///   row's 1/Σ codes and the column scales.
-    /// Per sequence and head in blocks of `attentionBlock` query rows. `keys` and `values` (this layer's, in
-    /// the refinement cache when there is one) are only read, so a cache keeps its fp32 values; the codes
-    /// live in `scratch.inner`. `codesReady`: the QKV GEMM already wrote Q's and K's codes (`int8AttentionCodes`).
-    /// Returns false, having done nothing, without such a plan.
+    /// With AVX-512 VNNI one fused kernel per sequence and head does all three in L1
+    /// (`lingua_attention_int8_head`, `scratch.scores` its work buffer); otherwise two oneDNN matmuls per
+    /// block of `attentionBlock` query rows around the same dequantisation and softmax kernels — the same
+    /// bits either way. `keys` and `values` (this layer's, in the refinement cache when there is one) are
+    /// only read, so a cache keeps its fp32 values; the codes live in `scratch.inner`. `codesReady`: the QKV
+    /// GEMM already wrote Q's and K's codes (`int8AttentionCodes`). Returns false, having done nothing,
+    /// without such a plan.
     func int8QuantizedAttention(_ pack: [[Int32]], maskedKeys: [[Int]], keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
                                 codesReady: Bool, scratch s: Scratch) throws -> Bool {
-        guard runsInt8Attention, let kernels = int8?.attentionMatmuls, let pool = int8?.workspaces else { return false }
+        guard runsInt8Attention, let int8, let kernels = int8.attentionMatmuls, let pool = int8.workspaces else { return false }
         let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
         let tokens = pack.reduce(0) { $0 + $1.count }
         let levels = activationLevels
-        let b = try int8AttentionBuffers(tokens: tokens, longest: pack.map(\.count).max() ?? 0, scratch: s)
+        let longest = pack.map(\.count).max() ?? 0
+        let b = try int8AttentionBuffers(tokens: tokens, longest: longest, scratch: s)
         if !codesReady { int8AttentionCodes(first: 0, rows: tokens, query: s.q, keys: keys, into: b, tokens: tokens) }
         let scale = 1 / Float(dh).squareRoot()
+        // An int8 scratch sizes `scores` for the fused kernel's work buffer.
+        let fused = int8.fusedAttention && s.int8 && levels <= 255 && lingua_attention_int8_fused_available() != 0
+            && lingua_attention_int8_fused_fits(dh) != 0
         let work = try pool.take()
         defer { pool.give(work) }
         var offset = 0
@@ -115,6 +122,13 @@ extension TokenClassifier {
             }
             for head in 0..<heads {
                 let keyColumn = head * tokens + offset
+                let queryRow = offset * heads + head, query = offset * h + head * dh
+                if fused {
+                    lingua_attention_int8_head(n, n, dh, b.queryCodes + query, h, b.queryScales + queryRow, b.queryZeros + queryRow, heads,
+                                               scale, b.keyCodes + query, h, b.keyScales + keyColumn, b.keySums + keyColumn, maskBias,
+                                               b.valueCodes + query, h, b.valueScales + head * dh, levels, s.context + query, h, s.scores)
+                    continue
+                }
                 var first = 0
                 while first < n {
                     let rows = min(Self.attentionBlock, n - first)

@@ -14,6 +14,11 @@ extension TokenClassifier {
         TokenClassifier(sharing: self, int8: int8Weights(plan, rowBlocks: false))
     }
 
+    /// `quantized(plan)` with `attn_int8` always on oneDNN matmuls, never the fused kernel, for tests.
+    func quantizedWithoutFusedAttention(_ plan: Int8Plan = .standard) -> TokenClassifier {
+        TokenClassifier(sharing: self, int8: int8Weights(plan, fusedAttention: false))
+    }
+
     /// Whether the int8 dense layers run on packed weights in row blocks (false for fp32).
     var int8UsesRowBlocks: Bool { int8?.workspaces != nil }
 

@@ -183,12 +183,17 @@ struct Int8Weights: Sendable {
     let attentionMatmuls: AttentionMatmuls?
     /// What refinement reads besides these weights (made on its first use).
     let refinementWeights = RefinementWeights()
+    /// Whether `attn_int8` runs the fused attention kernel where the CPU has it (false: oneDNN matmuls
+    /// always, for tests comparing the two; same results).
+    let fusedAttention: Bool
 
     /// `rowBlocks` false: no packed weights, every int8 GEMM runs as one whole-pack `dnnl_gemm_u8s8s32`
-    /// (the path before the row-block pipeline; tests compare the two).
+    /// (the path before the row-block pipeline; tests compare the two). `fusedAttention` false: see the property.
     /// `centers` (per layer, per part: the activation centre of `QuantizedLinear`) from `activationCenters`.
-    init(_ weights: EncoderWeights, plan: Int8Plan, rowBlocks: Bool = true, centers: [[Int8Plan.Part: [Float]]]? = nil) {
+    init(_ weights: EncoderWeights, plan: Int8Plan, rowBlocks: Bool = true, fusedAttention: Bool = true,
+         centers: [[Int8Plan.Part: [Float]]]? = nil) {
         self.plan = plan
+        self.fusedAttention = fusedAttention
         let count = weights.layers.count
         let packer = rowBlocks ? try? Int8Packer(rows: Int8Weights.rowBlock) : nil
         layers = weights.layers.enumerated().map { index, l in

@@ -68,11 +68,11 @@ public final class TokenClassifier: Sendable {
     }
 
     /// The int8 weights of `plan`, with the activation centres of a centred plan.
-    func int8Weights(_ plan: Int8Plan, rowBlocks: Bool = true) -> Int8Weights {
+    func int8Weights(_ plan: Int8Plan, rowBlocks: Bool = true, fusedAttention: Bool = true) -> Int8Weights {
         // The centres come from an fp32 pass over a fixed calibration sequence; should it fail (it runs the
         // same GEMMs as every fp32 pass), the layers quantise uncentred, as with the plan item `uncentered`.
         let centers = plan.centered ? try? TokenClassifier(sharing: self, int8: nil).activationCenters(Self.calibrationIds(config)) : nil
-        return Int8Weights(weights, plan: plan, rowBlocks: rowBlocks, centers: centers)
+        return Int8Weights(weights, plan: plan, rowBlocks: rowBlocks, fusedAttention: fusedAttention, centers: centers)
     }
 
     /// This model at `precision` (`self` for fp32 or when already int8 with the same plan).
