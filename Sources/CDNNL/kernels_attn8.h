@@ -47,10 +47,21 @@ static inline void lingua_quantize_heads_s8(const float *x, long tokens, long he
 #if defined(__x86_64__)
 LINGUA_AVX512 static inline void lingua_quantize_columns_s8_avx512(const float *x, long rows, long n, long ld,
                                                                    int8_t *q, long ldq, float *scales) {
+    // Column maxima row by row (a sequential read; `scales` holds them until the next loop).
     for (long j = 0; j < n; j += 16) {
         __mmask16 m = j + 16 <= n ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
-        __m512 big = _mm512_setzero_ps();
-        for (long i = 0; i < rows; i++) big = _mm512_max_ps(big, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, x + i * ld + j)));
+        _mm512_mask_storeu_ps(scales + j, m, _mm512_setzero_ps());
+    }
+    for (long i = 0; i < rows; i++) {
+        for (long j = 0; j < n; j += 16) {
+            __mmask16 m = j + 16 <= n ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+            __m512 big = _mm512_max_ps(_mm512_maskz_loadu_ps(m, scales + j), _mm512_abs_ps(_mm512_maskz_loadu_ps(m, x + i * ld + j)));
+            _mm512_mask_storeu_ps(scales + j, m, big);
+        }
+    }
+    for (long j = 0; j < n; j += 16) {
+        __mmask16 m = j + 16 <= n ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+        __m512 big = _mm512_maskz_loadu_ps(m, scales + j);
         __m512 scale = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(big, _mm512_setzero_ps(), _CMP_GT_OQ), _mm512_set1_ps(1.0f),
                                             _mm512_div_ps(big, _mm512_set1_ps(127.0f)));
         _mm512_mask_storeu_ps(scales + j, m, scale);

@@ -84,4 +84,25 @@ import Testing
         let otherHead = (0..<rows).flatMap { out[($0 * h)..<($0 * h + head * dh)] }.filter { !$0.isNaN }
         #expect(otherHead.isEmpty, "the other head's columns stay untouched")
     }
+
+    /// Value codes per column (`lingua_quantize_columns_s8`) against the documented formula: scale = max |x| / 127
+    /// over the column (1 for a zero column), code = round(x / scale), with strides wider than the rows.
+    @Test func valueColumnsQuantiseToTheirOwnMaximum() {
+        let rows = 37, n = 45, ld = 48, ldq = 50
+        var random = SeededValues(state: 5)
+        var x = (0..<(rows * ld)).map { _ in random.next() * 3 }
+        for i in 0..<rows { x[i * ld + 7] = 0 }
+        var codes = [Int8](repeating: 99, count: rows * ldq), scales = [Float](repeating: 0, count: n)
+        lingua_quantize_columns_s8(x, rows, n, ld, &codes, ldq, &scales)
+        for j in 0..<n {
+            let big = (0..<rows).map { abs(x[$0 * ld + j]) }.max()!
+            let scale: Float = big > 0 ? big / 127 : 1
+            #expect(scales[j].bitPattern == scale.bitPattern, "column \(j)")
+            for i in 0..<rows {
+                let code = max(-127, min(127, (x[i * ld + j] * (1 / scale)).rounded(.toNearestOrEven)))
+                #expect(codes[i * ldq + j] == Int8(code), "row \(i) column \(j)")
+            }
+        }
+        #expect((0..<rows).allSatisfy { i in codes[(i * ldq + n)..<(i * ldq + ldq)].allSatisfy { $0 == 99 } }, "padding untouched")
+    }
 }
