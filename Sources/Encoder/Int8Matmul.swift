@@ -193,13 +193,13 @@ final class Int8Workspace {
     }
 
     /// c[m × n] = codes[m × k] · weight (m: a whole block by default; c: the block's `accumulators` by
-    /// default) in one call of the packed primitive made for m rows rounded up to 16, so few rows (refinement's,
+    /// default) in one call of the packed primitive made for m rows rounded up to 8, so few rows (refinement's,
     /// a pack's last block) cost few and each call reads the weight once; integer products, so the same values
     /// as the block primitive. Where oneDNN would want another weight layout for that row count, block by block.
     func run(_ weight: PackedInt8Weight, input: UnsafePointer<UInt8>, rows m: Int? = nil,
              into c: UnsafeMutablePointer<Int32>? = nil) throws {
         let m = m ?? rows, c = c ?? accumulators
-        if let primitive = try? weight.matmul.forCurrentThread(rows: (m + 15) / 16 * 16) {
+        if let primitive = try? weight.matmul.forCurrentThread(rows: (m + 7) / 8 * 8) {
             return try run(primitive, a: input, b: weight.bytes, c: c)
         }
         for start in stride(from: 0, to: m, by: rows) {

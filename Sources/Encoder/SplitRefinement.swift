@@ -54,7 +54,7 @@ extension TokenClassifier {
     /// input element and two int8 codes per weight: hi·hi + lo·hi + hi·lo, in blocks of `Int8Weights.rowBlock`
     /// rows; each block's hi and lo codes are stacked so one pass over the first weight code serves both (the
     /// few dozen rows refinement runs are bound by reading the weights), and the matmuls run on as few rows as
-    /// the block needs (rounded up to 16).
+    /// the block needs (rounded up to 8).
     func splitInt8Linear(_ input: UnsafePointer<Float>, tokens: Int, weight: QuantizedLinear, residual: ResidualInt8Weight,
                          out: UnsafeMutablePointer<Float>, space: SplitSpace) throws {
         guard let packed = weight.packed, let pool = int8?.workspaces else {
