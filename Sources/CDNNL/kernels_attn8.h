@@ -45,23 +45,22 @@ static inline void lingua_quantize_heads_s8(const float *x, long tokens, long he
 }
 
 #if defined(__x86_64__)
-LINGUA_AVX512 static inline void lingua_quantize_columns_s8_avx512(const float *x, long rows, long n, long ld,
-                                                                   int8_t *q, long ldq, float *scales) {
-    // Column maxima row by row (a sequential read; `scales` holds them until the next loop).
-    for (long j = 0; j < n; j += 16) {
-        __mmask16 m = j + 16 <= n ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
-        _mm512_mask_storeu_ps(scales + j, m, _mm512_setzero_ps());
-    }
+LINGUA_AVX512 static inline void lingua_column_abs_max_avx512(const float *x, long rows, long n, long ld, float *maxima) {
     for (long i = 0; i < rows; i++) {
         for (long j = 0; j < n; j += 16) {
             __mmask16 m = j + 16 <= n ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
-            __m512 big = _mm512_max_ps(_mm512_maskz_loadu_ps(m, scales + j), _mm512_abs_ps(_mm512_maskz_loadu_ps(m, x + i * ld + j)));
-            _mm512_mask_storeu_ps(scales + j, m, big);
+            __m512 big = _mm512_max_ps(_mm512_maskz_loadu_ps(m, maxima + j), _mm512_abs_ps(_mm512_maskz_loadu_ps(m, x + i * ld + j)));
+            _mm512_mask_storeu_ps(maxima + j, m, big);
         }
     }
+}
+
+LINGUA_AVX512 static inline void lingua_quantize_columns_s8_from_max_avx512(const float *x, long rows, long n, long ld,
+                                                                            const float *maxima, int8_t *q, long ldq,
+                                                                            float *scales) {
     for (long j = 0; j < n; j += 16) {
         __mmask16 m = j + 16 <= n ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
-        __m512 big = _mm512_maskz_loadu_ps(m, scales + j);
+        __m512 big = _mm512_maskz_loadu_ps(m, maxima + j);
         __m512 scale = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(big, _mm512_setzero_ps(), _CMP_GT_OQ), _mm512_set1_ps(1.0f),
                                             _mm512_div_ps(big, _mm512_set1_ps(127.0f)));
         _mm512_mask_storeu_ps(scales + j, m, scale);
@@ -79,23 +78,39 @@ LINGUA_AVX512 static inline void lingua_quantize_columns_s8_avx512(const float *
 }
 #endif
 
-/// Values: per column j of x[rows × n] (row stride ld), symmetric s8 codes q[i][j] (row stride ldq) =
-/// clamp(round(x[i][j] / scales[j]), -127, 127) with scales[j] = max_i |x[i][j]| / 127 (1 for a zero column).
-static inline void lingua_quantize_columns_s8(const float *x, long rows, long n, long ld, int8_t *q, long ldq, float *scales) {
+/// maxima[j] = max(maxima[j], |x[i][j]|) over the rows i of x[rows × n] (row stride ld), read row by row: the
+/// value codes' column maxima, gathered block by block while the QKV matmul's output sits in cache.
+static inline void lingua_column_abs_max(const float *x, long rows, long n, long ld, float *maxima) {
 #if defined(__x86_64__)
-    if (LINGUA_HAS_AVX512()) { lingua_quantize_columns_s8_avx512(x, rows, n, ld, q, ldq, scales); return; }
+    if (LINGUA_HAS_AVX512()) { lingua_column_abs_max_avx512(x, rows, n, ld, maxima); return; }
 #endif
-    for (long j = 0; j < n; j++) {
-        float big = 0;
-        for (long i = 0; i < rows; i++) { float a = fabsf(x[i * ld + j]); if (a > big) big = a; }
-        scales[j] = big > 0 ? big / 127.0f : 1.0f;
+    for (long i = 0; i < rows; i++) {
+        for (long j = 0; j < n; j++) { float a = fabsf(x[i * ld + j]); if (a > maxima[j]) maxima[j] = a; }
     }
+}
+
+/// `lingua_quantize_columns_s8` with the column maxima max_i |x[i][j]| already known (`maxima`).
+static inline void lingua_quantize_columns_s8_from_max(const float *x, long rows, long n, long ld, const float *maxima, int8_t *q,
+                                                       long ldq, float *scales) {
+#if defined(__x86_64__)
+    if (LINGUA_HAS_AVX512()) { lingua_quantize_columns_s8_from_max_avx512(x, rows, n, ld, maxima, q, ldq, scales); return; }
+#endif
+    for (long j = 0; j < n; j++) scales[j] = maxima[j] > 0 ? maxima[j] / 127.0f : 1.0f;
     for (long i = 0; i < rows; i++) {
         for (long j = 0; j < n; j++) {
             long v = lrintf(x[i * ld + j] * (1.0f / scales[j]));
             q[i * ldq + j] = (int8_t)(v < -127 ? -127 : (v > 127 ? 127 : v));
         }
     }
+}
+
+/// Values: per column j of x[rows × n] (row stride ld), symmetric s8 codes q[i][j] (row stride ldq) =
+/// clamp(round(x[i][j] / scales[j]), -127, 127) with scales[j] = max_i |x[i][j]| / 127 (1 for a zero column).
+/// `scales` also holds the maxima on the way.
+static inline void lingua_quantize_columns_s8(const float *x, long rows, long n, long ld, int8_t *q, long ldq, float *scales) {
+    memset(scales, 0, (size_t)n * sizeof(float));
+    lingua_column_abs_max(x, rows, n, ld, scales);
+    lingua_quantize_columns_s8_from_max(x, rows, n, ld, scales, q, ldq, scales);
 }
 
 #if defined(__x86_64__)

@@ -144,7 +144,7 @@ extension TokenClassifier {
     func encode(_ pack: [[Int32]], keyMasks: [[Bool]]?, scratch s: Scratch,
                 observe: LayerInputObserver? = nil) throws {
         let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
-        let tokens = pack.reduce(0) { $0 + $1.count }, longest = pack.map(\.count).max() ?? 0
+        let lengths = pack.map(\.count), tokens = lengths.reduce(0, +)
         let w = weights
 
         // Embeddings: (word + token_type[0]) + position, then LayerNorm.
@@ -165,10 +165,11 @@ extension TokenClassifier {
             var attentionCodesReady = false
             if let qkv = q8?.qkv {
                 // attn_int8: Q's and K's codes made per row block of the QKV GEMM, while the rows sit in L2.
-                let codes = runsInt8Attention ? try int8AttentionBuffers(tokens: tokens, longest: longest, scratch: s) : nil
+                let codes = runsInt8Attention ? try int8AttentionBuffers(lengths: lengths, scratch: s) : nil
                 try int8Linear(s.hidden, tokens: tokens, weight: qkv, outputs: [s.q, keys, values], scratch: s,
                                afterRows: codes.map { b in { first, rows in
-                                   self.int8AttentionCodes(first: first, rows: rows, query: s.q, keys: keys, into: b, tokens: tokens)
+                                   self.int8AttentionCodes(first: first, rows: rows, query: s.q, keys: keys, values: values, into: b,
+                                                           lengths: lengths)
                                } })
                 attentionCodesReady = codes != nil
             } else {

@@ -4,9 +4,10 @@ import Foundation
 /// Where the codes and scales of an `attn_int8` self-attention sit in `Scratch.inner` (free while a
 /// layer's attention runs: only the feed-forward block writes it), as byte offsets, 64-byte aligned.
 struct Int8AttentionLayout {
-    let queryCodes, keyCodes, valueCodes, queryScales, queryZeros, keyScales, keySums, valueScales, rowScales, maskBias, bytes: Int
+    let queryCodes, keyCodes, valueCodes, queryScales, queryZeros, keyScales, keySums, valueMaxima, valueScales, rowScales, maskBias,
+        bytes: Int
 
-    init(tokens: Int, hidden: Int, heads: Int, blockRows: Int, longest: Int) {
+    init(tokens: Int, hidden: Int, heads: Int, blockRows: Int, longest: Int, sequences: Int) {
         var next = 0
         func take(_ count: Int) -> Int {
             defer { next += (count + 63) & ~63 }
@@ -19,6 +20,7 @@ struct Int8AttentionLayout {
         queryZeros = take(4 * tokens * heads)
         keyScales = take(4 * tokens * heads)
         keySums = take(4 * tokens * heads)
+        valueMaxima = take(4 * hidden * sequences)
         valueScales = take(4 * hidden)
         rowScales = take(4 * blockRows)
         maskBias = take(4 * longest)
@@ -31,6 +33,8 @@ struct Int8AttentionBuffers {
     let layout: Int8AttentionLayout
     let queryCodes: UnsafeMutablePointer<UInt8>
     let keyCodes, valueCodes: UnsafeMutablePointer<Int8>
+    /// Per sequence, the largest |value| of each column (`lingua_column_abs_max`, gathered by `int8AttentionCodes`).
+    let valueMaxima: UnsafeMutablePointer<Float>
     let queryScales, keyScales, valueScales, rowScales, maskBias: UnsafeMutablePointer<Float>
     let queryZeros, keySums: UnsafeMutablePointer<Int32>
 
@@ -43,6 +47,7 @@ struct Int8AttentionBuffers {
         queryZeros = (raw + layout.queryZeros).assumingMemoryBound(to: Int32.self)
         keyScales = (raw + layout.keyScales).assumingMemoryBound(to: Float.self)
         keySums = (raw + layout.keySums).assumingMemoryBound(to: Int32.self)
+        valueMaxima = (raw + layout.valueMaxima).assumingMemoryBound(to: Float.self)
         valueScales = (raw + layout.valueScales).assumingMemoryBound(to: Float.self)
         rowScales = (raw + layout.rowScales).assumingMemoryBound(to: Float.self)
         maskBias = (raw + layout.maskBias).assumingMemoryBound(to: Float.self)
@@ -53,10 +58,10 @@ extension TokenClassifier {
     /// Whether this model's attention runs as `int8QuantizedAttention`.
     var runsInt8Attention: Bool { int8?.plan.int8Attention == true && int8?.attentionMatmuls != nil && int8?.workspaces != nil }
 
-    /// The int8 attention buffers of a pack of `tokens` tokens (sequences of at most `longest`) in `scratch.inner`.
-    func int8AttentionBuffers(tokens: Int, longest: Int, scratch s: Scratch) throws -> Int8AttentionBuffers {
-        let layout = Int8AttentionLayout(tokens: tokens, hidden: config.hiddenSize, heads: config.numAttentionHeads,
-                                         blockRows: Self.attentionBlock, longest: longest)
+    /// The int8 attention buffers of a pack of sequences of these `lengths` in `scratch.inner`.
+    func int8AttentionBuffers(lengths: [Int], scratch s: Scratch) throws -> Int8AttentionBuffers {
+        let layout = Int8AttentionLayout(tokens: lengths.reduce(0, +), hidden: config.hiddenSize, heads: config.numAttentionHeads,
+                                         blockRows: Self.attentionBlock, longest: lengths.max() ?? 0, sequences: lengths.count)
         let room = s.tokens * config.intermediateSize * MemoryLayout<Float>.stride
         guard layout.bytes <= room else {
             throw EncoderError(.invalidInput, "int8 attention needs \(layout.bytes) bytes of scratch, the feed-forward buffer has \(room)",
@@ -65,12 +70,19 @@ extension TokenClassifier {
         return Int8AttentionBuffers(layout, in: UnsafeMutableRawPointer(s.inner))
     }
 
-    /// Query and key codes of rows first ..< first + rows of a pack of `tokens` tokens (from `query` and
-    /// `keys`, row stride hidden): called by the QKV GEMM per row block while the rows sit in L2, or once
-    /// for the whole pack.
+    /// Query and key codes of rows first ..< first + rows of a pack of sequences of these `lengths` (from
+    /// `query` and `keys`, row stride hidden), and the values' column maxima of their sequences: called by
+    /// the QKV GEMM per row block, in order, while the rows sit in L2, or once for the whole pack.
     func int8AttentionCodes(first: Int, rows: Int, query: UnsafePointer<Float>, keys: UnsafePointer<Float>,
-                            into b: Int8AttentionBuffers, tokens: Int) {
-        let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
+                            values: UnsafePointer<Float>, into b: Int8AttentionBuffers, lengths: [Int]) {
+        let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim, tokens = lengths.reduce(0, +)
+        if first == 0 { b.valueMaxima.initialize(repeating: 0, count: h * lengths.count) }
+        var start = 0
+        for (i, n) in lengths.enumerated() {
+            let from = max(first, start), to = min(first + rows, start + n)
+            if from < to { lingua_column_abs_max(values + from * h, to - from, h, h, b.valueMaxima + i * h) }
+            start += n
+        }
         // Q: [tokens·heads × dh] rows of dh values, codes in the same order, scales [token·heads + head].
         lingua_quantize_rows(query + first * h, rows * heads, dh, dh, nil, b.queryCodes + first * h, b.queryScales + first * heads,
                              b.queryZeros + first * heads, activationLevels)
@@ -99,9 +111,11 @@ extension TokenClassifier {
         let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
         let tokens = pack.reduce(0) { $0 + $1.count }
         let levels = activationLevels
-        let longest = pack.map(\.count).max() ?? 0
-        let b = try int8AttentionBuffers(tokens: tokens, longest: longest, scratch: s)
-        if !codesReady { int8AttentionCodes(first: 0, rows: tokens, query: s.q, keys: keys, into: b, tokens: tokens) }
+        let lengths = pack.map(\.count)
+        let b = try int8AttentionBuffers(lengths: lengths, scratch: s)
+        if !codesReady {
+            int8AttentionCodes(first: 0, rows: tokens, query: s.q, keys: keys, values: values, into: b, lengths: lengths)
+        }
         let scale = 1 / Float(dh).squareRoot()
         // An int8 scratch sizes `scores` for the fused kernel's work buffer.
         let fused = int8.fusedAttention && s.int8 && levels <= 255 && lingua_attention_int8_fused_available() != 0
@@ -111,7 +125,8 @@ extension TokenClassifier {
         var offset = 0
         for (i, ids) in pack.enumerated() {
             let n = ids.count
-            lingua_quantize_columns_s8(values + offset * h, n, h, h, b.valueCodes + offset * h, h, b.valueScales)
+            lingua_quantize_columns_s8_from_max(values + offset * h, n, h, h, b.valueMaxima + i * h, b.valueCodes + offset * h, h,
+                                                b.valueScales)
             // Masked keys: −FLT_MAX added to their scores (as `Kernels.maskColumns`).
             var maskBias: UnsafeMutablePointer<Float>?
             if !maskedKeys[i].isEmpty {

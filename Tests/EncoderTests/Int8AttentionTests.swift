@@ -86,7 +86,8 @@ import Testing
     }
 
     /// Value codes per column (`lingua_quantize_columns_s8`) against the documented formula: scale = max |x| / 127
-    /// over the column (1 for a zero column), code = round(x / scale), with strides wider than the rows.
+    /// over the column (1 for a zero column), code = round(x / scale), with strides wider than the rows; and the
+    /// same codes from column maxima gathered block by block (`lingua_column_abs_max`, `…_from_max`).
     @Test func valueColumnsQuantiseToTheirOwnMaximum() {
         let rows = 37, n = 45, ld = 48, ldq = 50
         var random = SeededValues(state: 5)
@@ -104,5 +105,13 @@ import Testing
             }
         }
         #expect((0..<rows).allSatisfy { i in codes[(i * ldq + n)..<(i * ldq + ldq)].allSatisfy { $0 == 99 } }, "padding untouched")
+        // The same from maxima gathered in uneven row blocks (as the QKV matmul's blocks hand them over).
+        var maxima = [Float](repeating: 0, count: n), blockCodes = [Int8](repeating: 99, count: rows * ldq)
+        var blockScales = [Float](repeating: 0, count: n)
+        for (first, count) in [(0, 5), (5, 16), (21, 16)] {
+            lingua_column_abs_max(Array(x[(first * ld)...]), count, n, ld, &maxima)
+        }
+        lingua_quantize_columns_s8_from_max(x, rows, n, ld, maxima, &blockCodes, ldq, &blockScales)
+        #expect(blockCodes == codes && blockScales.map(\.bitPattern) == scales.map(\.bitPattern))
     }
 }
