@@ -179,7 +179,8 @@ struct Int8Weights: Sendable {
     let layers: [QuantizedLayer]
     /// Workspaces of the row-block pipeline (nil when oneDNN could not make its primitives).
     let workspaces: Int8WorkspacePool?
-    /// The attention matmuls of an `attn_bf16` or `attn_int8` plan (nil without one, or without the row-block pipeline).
+    /// The attention matmuls of an `attn_bf16` or `attn_int8` plan (nil without one, or without the row-block pipeline;
+    /// `attn_int8` uses them only where the fused kernel cannot run: no VNNI, or heads it does not fit).
     let attentionMatmuls: AttentionMatmuls?
     /// What refinement reads besides these weights (made on its first use).
     let refinementWeights = RefinementWeights()
