@@ -1,7 +1,8 @@
 // The int8 self-attention of one head and one sequence in a single pass on AVX-512 VNNI, 16 query rows
 // at a time with the rows in the lanes of each vector: the rows' query codes stay in registers while each
 // key's codes are broadcast into `vpdpbusd` (scores of 16 rows for one key per vector), so the softmax's
-// row maxima and sums are vertical; its codes, four keys interleaved per row, multiply the broadcast value
+// row maxima and sums are vertical (a key more than 6.5 below all 16 rows' maxima skips the exponential:
+// its codes are 0 either way); its codes, four keys interleaved per row, multiply the broadcast value
 // codes the same way, and a 16 × 16 transpose writes the context rows. The integer products are exact and
 // every float operation is the one `lingua_attention_softmax_codes` and `lingua_scale_products` do on the
 // same values, in the same order, so the result is bit for bit that of the oneDNN-matmul path in
