@@ -109,9 +109,8 @@ extension TokenClassifier {
                                 codesReady: Bool, scratch s: Scratch) throws -> Bool {
         guard runsInt8Attention, let int8, let kernels = int8.attentionMatmuls, let pool = int8.workspaces else { return false }
         let h = config.hiddenSize, heads = config.numAttentionHeads, dh = config.headDim
-        let tokens = pack.reduce(0) { $0 + $1.count }
+        let lengths = pack.map(\.count), tokens = lengths.reduce(0, +)
         let levels = activationLevels
-        let lengths = pack.map(\.count)
         let b = try int8AttentionBuffers(lengths: lengths, scratch: s)
         if !codesReady {
             int8AttentionCodes(first: 0, rows: tokens, query: s.q, keys: keys, values: values, into: b, lengths: lengths)
@@ -136,26 +135,26 @@ extension TokenClassifier {
                 maskBias = bias
             }
             for head in 0..<heads {
-                let keyColumn = head * tokens + offset
-                let queryRow = offset * heads + head, query = offset * h + head * dh
+                // This head's columns of the sequence: codes (and the context) at `column`, per-token scales at
+                // `queryRow` (stride heads) for Q and at `keyColumn` for K.
+                let keyColumn = head * tokens + offset, queryRow = offset * heads + head, column = offset * h + head * dh
                 if fused {
-                    lingua_attention_int8_head(n, n, dh, b.queryCodes + query, h, b.queryScales + queryRow, b.queryZeros + queryRow, heads,
-                                               scale, b.keyCodes + query, h, b.keyScales + keyColumn, b.keySums + keyColumn, maskBias,
-                                               b.valueCodes + query, h, b.valueScales + head * dh, levels, s.context + query, h, s.scores)
+                    lingua_attention_int8_head(n, n, dh, b.queryCodes + column, h, b.queryScales + queryRow, b.queryZeros + queryRow, heads,
+                                               scale, b.keyCodes + column, h, b.keyScales + keyColumn, b.keySums + keyColumn, maskBias,
+                                               b.valueCodes + column, h, b.valueScales + head * dh, levels, s.context + column, h, s.scores)
                     continue
                 }
                 var first = 0
                 while first < n {
                     let rows = min(Self.attentionBlock, n - first)
-                    let query = (offset + first) * h + head * dh
+                    let query = column + first * h, blockRow = queryRow + first * heads
                     let scores = try kernels.matmul(m: rows, n: n, k: dh, lda: h, kStride: 1, nStride: h, ldc: n, int8: true)
-                    try work.run(scores, a: b.queryCodes + query, b: b.keyCodes + offset * h + head * dh, c: s.scores)
-                    let queryRow = (offset + first) * heads + head
-                    lingua_attention_softmax_codes(s.scores, rows, n, n, b.queryScales + queryRow, b.queryZeros + queryRow, heads, scale,
+                    try work.run(scores, a: b.queryCodes + query, b: b.keyCodes + column, c: s.scores)
+                    lingua_attention_softmax_codes(s.scores, rows, n, n, b.queryScales + blockRow, b.queryZeros + blockRow, heads, scale,
                                                    b.keyScales + keyColumn, b.keySums + keyColumn, maskBias, levels, b.rowScales)
                     // Probability codes keep the fp32 row stride: 4n bytes per row.
                     let context = try kernels.matmul(m: rows, n: dh, k: n, lda: 4 * n, kStride: h, nStride: 1, ldc: h, int8: true)
-                    try work.run(context, a: s.scores, b: b.valueCodes + offset * h + head * dh, c: s.context + query)
+                    try work.run(context, a: s.scores, b: b.valueCodes + column, c: s.context + query)
                     lingua_scale_products(s.context + query, rows, dh, h, b.rowScales, b.valueScales + head * dh)
                     first += rows
                 }
