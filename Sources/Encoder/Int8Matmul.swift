@@ -39,6 +39,10 @@ final class Int8Matmul: @unchecked Sendable {
     let descriptor: UnsafeMutablePointer<lingua_int8_matmul>
     let weightBytes: Int
     private let byThreads = MatmulPrimitives<[Int]>()
+    /// Keys ([rows, threads]) whose primitive wanted another weight layout: never made a second time
+    /// (`Int8Workspace.run` asks on every call and falls back to whole blocks).
+    private let layoutLock = NSLock()
+    private var otherLayouts: Set<[Int]> = []
 
     init(engine: Int8Engine, rows: Int, n: Int, k: Int) throws {
         self.engine = engine
@@ -60,14 +64,17 @@ final class Int8Matmul: @unchecked Sendable {
 
     /// The primitive for the calling thread's OpenMP thread count, computing `rows` rows (default: all of a block).
     func forCurrentThread(rows m: Int? = nil) throws -> UnsafeMutablePointer<lingua_int8_matmul> {
-        let threads = GEMM.threadsForCurrentThread() ?? 1, m = m ?? rows
-        if let found = byThreads.find([m, threads]) { return found }
+        let threads = GEMM.threadsForCurrentThread() ?? 1, m = m ?? rows, key = [m, threads]
+        if let found = byThreads.find(key) { return found }
+        let otherLayout = EncoderError(.invalidInput, "int8 matmul for \(threads) threads and \(m) rows wants another weight layout (n=\(n) k=\(k))")
+        if layoutLock.withLock({ otherLayouts.contains(key) }) { throw otherLayout }
         let made = try Self.make(engine: engine, rows: m, n: n, k: k)
         guard dnnl_memory_desc_equal(&made.pointee.weights, &descriptor.pointee.weights) != 0 else {
-            MatmulPrimitives<Int>.destroy(made)
-            throw EncoderError(.invalidInput, "int8 matmul for \(threads) threads and \(m) rows wants another weight layout (n=\(n) k=\(k))")
+            MatmulPrimitives<[Int]>.destroy(made)
+            layoutLock.withLock { _ = otherLayouts.insert(key) }
+            throw otherLayout
         }
-        return byThreads.keep(made, for: [m, threads])
+        return byThreads.keep(made, for: key)
     }
 
     /// Scratchpad bytes of the primitive made at load.
