@@ -14,22 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "bench_common.h"
 #include "kernels.h"
 #include "kernels_int8.h"
 #include "kernels_attn8.h"
 #include "kernels_attn8_fused.h"
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-#define CHECK(x)                                                                  \
-    do {                                                                          \
-        dnnl_status_t s_ = (x);                                                   \
-        if (s_) { fprintf(stderr, "oneDNN status %d at line %d\n", s_, __LINE__); exit(1); } \
-    } while (0)
 
 static float uniform(unsigned long long *state) {
     *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;

@@ -11,18 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-#define CHECK(x)                                                                  \
-    do {                                                                          \
-        dnnl_status_t s_ = (x);                                                   \
-        if (s_) { fprintf(stderr, "oneDNN status %d at line %d\n", s_, __LINE__); exit(1); } \
-    } while (0)
+#include "bench_common.h"
 
 int main(int argc, char **argv) {
     if (argc < 5) { fprintf(stderr, "usage: %s B K N L [T]\n", argv[0]); return 2; }
